@@ -1,0 +1,87 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** One figure of a benchmark, always against a baseline measured in the same run (../shared/docs/BENCH.md). */
+export interface Metric {
+  id: string;
+  value: number;
+  unit: string;
+  baseline: string;
+  baselineValue: number;
+  ratio: number;
+  target: string;
+  pass: boolean;
+}
+
+export interface BenchResult {
+  name: string;
+  date: string;
+  machine: { cpus: number; node: string; db?: string };
+  metrics: Metric[];
+  notes?: string;
+}
+
+export interface BenchOptions {
+  quick: boolean;
+}
+
+/** A benchmark module exports `name` and `run`. */
+export interface Bench {
+  name: string;
+  run(opts: BenchOptions): Promise<BenchResult>;
+}
+
+/**
+ * Builds a metric; `check` decides pass from value, baseline and ratio, so pass is never written by hand.
+ */
+export function metric(
+  id: string,
+  value: number,
+  unit: string,
+  baseline: string,
+  baselineValue: number,
+  target: string,
+  check: (m: { value: number; baselineValue: number; ratio: number }) => boolean,
+): Metric {
+  const ratio = baselineValue === 0 ? Number.POSITIVE_INFINITY : value / baselineValue;
+  const rounded = (n: number) => (Number.isFinite(n) ? Math.round(n * 1000) / 1000 : n);
+  return {
+    id,
+    value: rounded(value),
+    unit,
+    baseline,
+    baselineValue: rounded(baselineValue),
+    ratio: rounded(ratio),
+    target,
+    pass: check({ value, baselineValue, ratio }),
+  };
+}
+
+export function result(name: string, metrics: Metric[], extra: { db?: string; notes?: string } = {}): BenchResult {
+  return {
+    name,
+    date: new Date().toISOString(),
+    machine: { cpus: cpus().length, node: process.version, ...(extra.db ? { db: extra.db } : {}) },
+    metrics,
+    ...(extra.notes ? { notes: extra.notes } : {}),
+  };
+}
+
+/** Percentile (0..100) of a list of numbers, nearest-rank. */
+export function percentile(values: readonly number[], p: number): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[rank]!;
+}
+
+const resultsDir = join(dirname(fileURLToPath(import.meta.url)), 'results');
+
+export function writeResult(res: BenchResult): string {
+  mkdirSync(resultsDir, { recursive: true });
+  const file = join(resultsDir, `${res.name}.json`);
+  writeFileSync(file, JSON.stringify(res, null, 1) + '\n');
+  return file;
+}

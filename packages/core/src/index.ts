@@ -1,0 +1,2 @@
+// Pure domain rules of Kefu. One line per area (append-only).
+export * from './errors.js';

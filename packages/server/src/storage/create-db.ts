@@ -1,0 +1,111 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import pg from 'pg';
+import { migrationProvider, type MigrationContext } from './migrations/index.js';
+import type { Database } from './schema.js';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+export interface StorageOptions {
+  /** SQLite file path (default engine); ':memory:' for a throwaway database. */
+  sqlitePath?: string;
+  /** PostgreSQL connection URL; when set, PostgreSQL is used. */
+  databaseUrl?: string;
+  /** PostgreSQL schema to use (created if missing); tests give each run its own. */
+  pgSchema?: string;
+  /** Pool size for PostgreSQL. */
+  pgPoolSize?: number;
+}
+
+export interface Storage {
+  db: Kysely<Database>;
+  dialect: Dialect;
+  /** Applies pending migrations; returns the names applied. */
+  migrate(): Promise<string[]>;
+  /** Cheap round trip used by /readyz. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+// int8 (bigint) columns hold epoch milliseconds, which fit exactly in a double.
+pg.types.setTypeParser(20, (v) => Number(v));
+// numeric columns hold money with 2 decimals.
+pg.types.setTypeParser(1700, (v) => Number(v));
+
+/** Opens the database the options name and returns it with its migrator. */
+export async function createStorage(opts: StorageOptions): Promise<Storage> {
+  if (opts.databaseUrl) return createPostgres(opts.databaseUrl, opts);
+  return createSqlite(opts.sqlitePath ?? ':memory:');
+}
+
+function createSqlite(path: string): Storage {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const raw = new SQLite(path);
+  raw.pragma('journal_mode = WAL');
+  // FULL makes each commit durable in WAL mode (NORMAL may lose the last commits on power loss).
+  raw.pragma('synchronous = FULL');
+  raw.pragma('foreign_keys = ON');
+  raw.pragma('busy_timeout = 5000');
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: raw }) });
+  const ctx: MigrationContext = { dialect: 'sqlite', bigint: 'integer', autoId: 'integer' };
+  return {
+    db,
+    dialect: 'sqlite',
+    migrate: () => runMigrations(db, ctx),
+    async ping() {
+      await sql`select 1`.execute(db);
+    },
+    close: () => db.destroy(),
+  };
+}
+
+async function createPostgres(url: string, opts: StorageOptions): Promise<Storage> {
+  const schema = opts.pgSchema;
+  if (schema && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new Error(`invalid schema name ${schema}`);
+  if (schema) {
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    try {
+      await admin.query(`create schema if not exists ${schema}`);
+    } finally {
+      await admin.end();
+    }
+  }
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: opts.pgPoolSize ?? 10,
+    ...(schema ? { options: `-c search_path=${schema}` } : {}),
+  });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const ctx: MigrationContext = { dialect: 'postgres', bigint: 'bigint', autoId: 'bigserial' };
+  return {
+    db,
+    dialect: 'postgres',
+    migrate: () => runMigrations(db, ctx),
+    async ping() {
+      await sql`select 1`.execute(db);
+    },
+    close: () => db.destroy(),
+  };
+}
+
+async function runMigrations(db: Kysely<Database>, ctx: MigrationContext): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: migrationProvider(ctx) });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+/** Drops a PostgreSQL schema made for a test run. */
+export async function dropPgSchema(url: string, schema: string): Promise<void> {
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new Error(`invalid schema name ${schema}`);
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(`drop schema if exists ${schema} cascade`);
+  } finally {
+    await client.end();
+  }
+}
