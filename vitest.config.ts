@@ -1,8 +1,9 @@
+import { defaultClientConditions, defaultServerConditions } from 'vite';
 import { defineConfig } from 'vitest/config';
 
 // Workspace packages resolve to their TypeScript sources through the "source" export condition.
-const resolve = { conditions: ['source', 'import', 'module', 'default'] };
-const ssr = { resolve: { conditions: ['source', 'import', 'node', 'default'], externalConditions: ['source'] } };
+const resolve = { conditions: ['source', ...defaultClientConditions] };
+const ssr = { resolve: { conditions: ['source', ...defaultServerConditions] } };
 
 export default defineConfig({
   resolve,

@@ -28,10 +28,12 @@ export function createAppContext(opts: {
   events: EventBus;
   log?: AppContext['log'];
   loginLimiter?: RateLimiter;
+  loginIpLimiter?: RateLimiter;
 }): AppContext {
   const { config, storage, events } = opts;
   const limiter = opts.loginLimiter ?? memoryRateLimiter(config.loginLimit.max, config.loginLimit.windowMs);
-  const auth = new AuthService(storage.db, limiter, config.scryptLogN);
+  const ipLimiter = opts.loginIpLimiter ?? memoryRateLimiter(config.loginLimit.max * 5, config.loginLimit.windowMs);
+  const auth = new AuthService(storage.db, limiter, ipLimiter, config.scryptLogN);
   const repos = { agents: new AgentsRepository(storage.db), shops: new ShopsRepository(storage.db) };
   return {
     config,

@@ -30,6 +30,7 @@ export class AuthService {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly limiter: RateLimiter,
+    private readonly ipLimiter: RateLimiter,
     private readonly scryptLogN: number,
     private readonly now: () => number = Date.now,
   ) {
@@ -38,16 +39,21 @@ export class AuthService {
 
   /** Checks the password (rate-limited per e-mail and per client) and opens a session. */
   async login(email: string, password: string, clientIp: string): Promise<{ token: string; csrfToken: string; agent: AgentRow }> {
-    const [byEmail, byIp] = await Promise.all([this.limiter.hit(`email:${email}`), this.limiter.hit(`ip:${clientIp}`)]);
-    if (!byEmail.allowed || !byIp.allowed) {
-      throw new AppError('rate_limited', `登录尝试过多，请 ${Math.max(byEmail.retryAfterSec, byIp.retryAfterSec)} 秒后再试`, {
-        retryAfterSec: Math.max(byEmail.retryAfterSec, byIp.retryAfterSec),
-      });
+    // Every attempt counts for the e-mail (a success resets it); only failures count for the client
+    // address, with a higher limit, since a shop's whole team often shares one office IP.
+    const byEmail = await this.limiter.hit(`email:${email}`);
+    const byIp = await this.ipLimiter.blocked(`ip:${clientIp}`);
+    if (!byEmail.allowed || byIp.blocked) {
+      const retryAfterSec = Math.max(byEmail.retryAfterSec, byIp.retryAfterSec);
+      throw new AppError('rate_limited', `登录尝试过多，请 ${retryAfterSec} 秒后再试`, { retryAfterSec });
     }
     const agent = await this.agents.findByEmail(email);
     dummyHash ??= hashPassword('kefu-timing-equaliser', this.scryptLogN);
     const ok = await verifyPassword(password, agent?.password_hash ?? (await dummyHash));
-    if (!agent || !ok) throw new AppError('auth.invalid_credentials');
+    if (!agent || !ok) {
+      await this.ipLimiter.hit(`ip:${clientIp}`);
+      throw new AppError('auth.invalid_credentials');
+    }
     if (agent.disabled) throw new AppError('auth.disabled');
     await this.limiter.reset(`email:${email}`);
     const token = newToken();

@@ -4,6 +4,8 @@ import type { Redis } from 'ioredis';
 export interface RateLimiter {
   /** Records one hit; resolves to whether the key is still within its limit, and when it frees up. */
   hit(key: string): Promise<{ allowed: boolean; retryAfterSec: number }>;
+  /** Whether the key is over its limit, without counting a hit. */
+  blocked(key: string): Promise<{ blocked: boolean; retryAfterSec: number }>;
   reset(key: string): Promise<void>;
 }
 
@@ -22,6 +24,12 @@ export function memoryRateLimiter(limit: number, windowMs: number, now: () => nu
       if (buckets.size > 10_000) for (const [k, v] of buckets) if (v.resetAt <= t) buckets.delete(k);
       return { allowed: b.count <= limit, retryAfterSec: Math.max(1, Math.ceil((b.resetAt - t) / 1000)) };
     },
+    async blocked(key) {
+      const t = now();
+      const b = buckets.get(key);
+      if (!b || b.resetAt <= t) return { blocked: false, retryAfterSec: 0 };
+      return { blocked: b.count >= limit, retryAfterSec: Math.max(1, Math.ceil((b.resetAt - t) / 1000)) };
+    },
     async reset(key) {
       buckets.delete(key);
     },
@@ -38,6 +46,11 @@ export function redisRateLimiter(redis: Redis, prefix: string, limit: number, wi
       const count = Number(res?.[0]?.[1] ?? 0);
       const ttl = Number(res?.[2]?.[1] ?? windowMs);
       return { allowed: count <= limit, retryAfterSec: Math.max(1, Math.ceil(ttl / 1000)) };
+    },
+    async blocked(key) {
+      const k = `${prefix}:${key}`;
+      const [count, ttl] = await Promise.all([redis.get(k), redis.pttl(k)]);
+      return { blocked: Number(count ?? 0) >= limit, retryAfterSec: Math.max(1, Math.ceil(Math.max(ttl, 0) / 1000)) };
     },
     async reset(key) {
       await redis.del(`${prefix}:${key}`);

@@ -1,0 +1,3 @@
+import { storageContract } from './storage.contract.js';
+
+storageContract('sqlite');
