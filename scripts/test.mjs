@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const outDir = join(root, '.tmp', 'test-results');
 const only = process.argv.slice(2).filter((a) => !a.startsWith('-'));
-const suites = (only.length ? only : ['unit', 'pg', 'e2e']);
+const suites = (only.length ? only : ['unit', 'pg', 'e2e']).filter((s) => s !== 'static');
 
 function sh(cmd, args, opts = {}) {
   return spawnSync(cmd, args, { encoding: 'utf8', ...opts });
@@ -68,6 +68,23 @@ if (suites.includes('e2e')) {
 
 const totals = { passed: 0, failed: 0, skipped: 0 };
 let anyError = false;
+
+// Static checks count as one test each: the whole tree typechecks and lints clean.
+if (!only.length || only.includes('static')) {
+  for (const [label, cmd, args] of [
+    ['typecheck (tsc --noEmit)', join(root, 'node_modules/.bin/tsc'), ['-p', 'tsconfig.json', '--noEmit']],
+    ['lint (eslint)', join(root, 'node_modules/.bin/eslint'), ['.']],
+  ]) {
+    log(label);
+    const res = spawnSync(cmd, args, { cwd: root, stdio: 'inherit' });
+    if (res.status === 0) totals.passed++;
+    else {
+      totals.failed++;
+      anyError = true;
+      log(`${label} FAILED`);
+    }
+  }
+}
 for (const suite of suites) {
   const file = join(outDir, `${suite}.json`);
   log(`suite ${suite}`);

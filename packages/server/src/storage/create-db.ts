@@ -83,7 +83,7 @@ async function createPostgres(url: string, opts: StorageOptions): Promise<Storag
   return {
     db,
     dialect: 'postgres',
-    migrate: () => runMigrations(db, ctx),
+    migrate: () => runMigrations(db, ctx, schema),
     async ping() {
       await sql`select 1`.execute(db);
     },
@@ -91,8 +91,9 @@ async function createPostgres(url: string, opts: StorageOptions): Promise<Storag
   };
 }
 
-async function runMigrations(db: Kysely<Database>, ctx: MigrationContext): Promise<string[]> {
-  const migrator = new Migrator({ db, provider: migrationProvider(ctx) });
+async function runMigrations(db: Kysely<Database>, ctx: MigrationContext, schema?: string): Promise<string[]> {
+  // Kysely looks for its bookkeeping tables across all schemas; pin them to ours so parallel runs in other schemas don't confuse it.
+  const migrator = new Migrator({ db, provider: migrationProvider(ctx), ...(schema ? { migrationTableSchema: schema } : {}) });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);

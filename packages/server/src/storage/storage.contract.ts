@@ -12,7 +12,7 @@ export function storageContract(engine: Engine): void {
     beforeAll(async () => {
       ({ storage, cleanup } = await testStorage(engine));
     });
-    afterAll(async () => cleanup());
+    afterAll(async () => cleanup?.());
 
     const org = (id = newId('org')) => ({ id, name: '测试组织', created_at: Date.now() });
     const shop = (orgId: string) => ({
