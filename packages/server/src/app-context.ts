@@ -8,6 +8,7 @@ import { AuthService } from './modules/auth/auth.service.js';
 import { memoryRateLimiter, type RateLimiter } from './modules/auth/rate-limit.js';
 import { ShopsRepository } from './modules/shops/shops.repository.js';
 import type { Storage } from './storage/create-db.js';
+import { Scheduler } from './scheduler/scheduler.js';
 
 /** Everything routes, jobs and the realtime gateway share; built once per process. */
 export interface AppContext {
@@ -18,6 +19,8 @@ export interface AppContext {
   auth: AuthService;
   repos: { agents: AgentsRepository; shops: ShopsRepository };
   services: { agents: AgentsService };
+  /** Durable timers (payment reminders, follow-ups); started by startServer. */
+  scheduler: Scheduler;
   /** Called on shutdown, last registered first. */
   onClose: Array<() => Promise<void> | void>;
 }
@@ -43,6 +46,10 @@ export function createAppContext(opts: {
     auth,
     repos,
     services: { agents: new AgentsService(repos.agents, repos.shops, auth, events, config.scryptLogN) },
+    scheduler: new Scheduler(storage.db, {
+      owner: events.origin,
+      onError: (err, job) => console.error(`job ${job.kind} ${job.id} failed`, err),
+    }),
     onClose: [],
   };
 }

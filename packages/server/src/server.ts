@@ -44,6 +44,7 @@ export async function startServer(config: Config, extra: { modules?: RouteModule
   const app = await buildApp(ctx, extra.modules);
   for (const plugin of [...SERVER_PLUGINS, ...(extra.plugins ?? [])]) await plugin(app, ctx);
   await app.listen({ host: config.host, port: config.port });
+  ctx.scheduler.start();
   const addr = app.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : config.port;
   let closing: Promise<void> | null = null;
@@ -55,6 +56,7 @@ export async function startServer(config: Config, extra: { modules?: RouteModule
     close() {
       closing ??= (async () => {
         await app.close();
+        await ctx.scheduler.stop();
         for (const fn of [...ctx.onClose].reverse()) await fn();
         await storage.close();
       })();

@@ -1,0 +1,3 @@
+import { schedulerContract } from './scheduler.contract.js';
+
+schedulerContract('sqlite');
