@@ -1,4 +1,5 @@
 import type { CliCommand } from './types.js';
+import { command as classify } from './commands/classify.js';
 
 /** Sub-commands besides `serve`, registered as their issues land. */
-export const COMMANDS: CliCommand[] = [];
+export const COMMANDS: CliCommand[] = [classify];
