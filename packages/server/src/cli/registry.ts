@@ -1,5 +1,6 @@
 import type { CliCommand } from './types.js';
 import { command as classify } from './commands/classify.js';
+import { command as report } from './commands/report.js';
 
 /** Sub-commands besides `serve`, registered as their issues land. */
-export const COMMANDS: CliCommand[] = [classify];
+export const COMMANDS: CliCommand[] = [classify, report];
