@@ -102,6 +102,8 @@ export function schedulerContract(engine: Engine): void {
       await s.schedule({ shopId: 'shop_a', kind: 'ping', dedupeKey: 'urge:o1:1', runAt: clock + 10, payload: { label: 'u1' } });
       await s.schedule({ shopId: 'shop_a', kind: 'ping', dedupeKey: 'urge:o1:2', runAt: clock + 20, payload: { label: 'u2' } });
       await s.schedule({ shopId: 'shop_b', kind: 'ping', dedupeKey: 'urge:o1:1', runAt: clock + 10, payload: { label: 'other-shop' } });
+      await s.schedule({ shopId: 'shop_a', kind: 'ping', dedupeKey: 'urge:oX1:1', runAt: clock + 10, payload: { label: 'wildcard-lookalike' } });
+      expect(await s.cancelByPrefix('shop_a', 'urge:o_1:', 'paid')).toBe(0);
       expect(await s.cancelByPrefix('shop_a', 'urge:o1:', 'paid')).toBe(2);
       await s.schedule({ shopId: 'shop_a', kind: 'maybe', dedupeKey: 'm', runAt: clock, payload: { skip: true } });
       clock += 100;
@@ -109,6 +111,7 @@ export function schedulerContract(engine: Engine): void {
       expect(fired).not.toContain('u1');
       expect(fired).not.toContain('u2');
       expect(fired).toContain('other-shop');
+      expect(fired).toContain('wildcard-lookalike');
       const [m] = await s.list('shop_a', 'm');
       expect(m!.status).toBe('cancelled');
     });

@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
+import { type Kysely, sql, type Transaction } from 'kysely';
 import type { Database } from '../storage/schema.js';
 import { newId } from '../storage/ids.js';
 
@@ -39,6 +39,11 @@ export interface SchedulerOptions {
   maxAttempts?: number;
   now?: () => number;
   onError?: (err: unknown, job: JobRow) => void;
+}
+
+/** Exact prefix match on dedupe keys (LIKE would treat `_` in ids as a wildcard, and is case-insensitive on SQLite). */
+function hasPrefix(prefix: string) {
+  return sql<boolean>`substr(dedupe_key, 1, ${prefix.length}) = ${prefix}`;
 }
 
 /** Durable, lease-based timers on the database: works the same on SQLite and PostgreSQL, one process or many. */
@@ -101,7 +106,7 @@ export class Scheduler {
       .updateTable('scheduled_jobs')
       .set({ status: 'cancelled', result: JSON.stringify({ reason }), finished_at: this.now() })
       .where('shop_id', '=', shopId)
-      .where('dedupe_key', 'like', `${prefix.replace(/[%_]/g, '')}%`)
+      .where(hasPrefix(prefix))
       .where('status', 'in', ['pending', 'running'])
       .executeTakeFirst();
     return Number(res.numUpdatedRows ?? 0);
@@ -112,7 +117,7 @@ export class Scheduler {
       .selectFrom('scheduled_jobs')
       .selectAll()
       .where('shop_id', '=', shopId)
-      .where('dedupe_key', 'like', `${prefix.replace(/[%_]/g, '')}%`)
+      .where(hasPrefix(prefix))
       .orderBy('run_at')
       .execute() as Promise<JobRow[]>;
   }
