@@ -9,8 +9,19 @@ import { registerErrorHandler } from './http/errors.js';
 import { loggerOptions } from './http/logging.js';
 import { buildOpenApi } from './http/openapi.js';
 import { agentRoutes } from './modules/agents/agents.routes.js';
+import { assistRoutes } from './modules/assist/assist.routes.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
+import { autoReplyRoutes } from './modules/autoreply/autoreply.routes.js';
+import { conversationRoutes } from './modules/conversations/conversations.routes.js';
+import { widgetRoutes } from './modules/conversations/widget.routes.js';
+import { fileRoutes } from './modules/files/files.routes.js';
+import { routingRoutes } from './modules/routing/routing.routes.js';
 import { shopRoutes } from './modules/shops/shops.routes.js';
+import { orderRoutes } from './modules/orders/orders.routes.js';
+import { buyerRoutes } from './modules/buyers/buyers.routes.js';
+import { urgingRoutes } from './modules/urging/urging.routes.js';
+import { analyticsRoutes } from './modules/analytics/analytics.routes.js';
+import { qualityRoutes } from './modules/quality/quality.routes.js';
 import { newId } from './storage/ids.js';
 
 export const VERSION = '0.1.0';
@@ -18,7 +29,22 @@ export const VERSION = '0.1.0';
 /** Route modules register here in order; each is `(app, ctx) => void`. */
 export type RouteModule = (app: FastifyInstance, ctx: AppContext) => void | Promise<void>;
 
-export const ROUTE_MODULES: RouteModule[] = [authRoutes, shopRoutes, agentRoutes];
+export const ROUTE_MODULES: RouteModule[] = [
+  authRoutes,
+  shopRoutes,
+  agentRoutes,
+  conversationRoutes,
+  routingRoutes,
+  autoReplyRoutes,
+  widgetRoutes,
+  fileRoutes,
+  assistRoutes,
+  analyticsRoutes,
+  orderRoutes,
+  buyerRoutes,
+  urgingRoutes,
+  qualityRoutes,
+];
 
 /** Builds the HTTP server (API, docs, health, web app, widget) around a context. */
 export async function buildApp(ctx: AppContext, extraModules: RouteModule[] = []): Promise<FastifyInstance> {
@@ -38,7 +64,9 @@ export async function buildApp(ctx: AppContext, extraModules: RouteModule[] = []
     if (request.url.startsWith('/api/')) void reply.header('cache-control', 'no-store');
     void reply.header('x-content-type-options', 'nosniff');
   });
-  registerErrorHandler(app);
+  const webDist = ctx.config.webDist;
+  const hasWeb = Boolean(webDist && existsSync(join(webDist, 'index.html')));
+  registerErrorHandler(app, { spaIndex: hasWeb });
   await app.register(fastifyCookie);
   registerAuth(app, ctx.auth);
 
@@ -58,16 +86,6 @@ export async function buildApp(ctx: AppContext, extraModules: RouteModule[] = []
   if (ctx.config.widgetDist && existsSync(ctx.config.widgetDist)) {
     await app.register(fastifyStatic, { root: ctx.config.widgetDist, prefix: '/widget/', decorateReply: false });
   }
-  const webDist = ctx.config.webDist;
-  if (webDist && existsSync(join(webDist, 'index.html'))) {
-    await app.register(fastifyStatic, { root: webDist, prefix: '/', wildcard: false, index: ['index.html'] });
-    // Client-side routes fall back to the app shell; unknown /api paths stay JSON 404s.
-    app.setNotFoundHandler((request, reply) => {
-      if (request.method === 'GET' && !request.url.startsWith('/api/') && !request.url.startsWith('/widget/')) {
-        return reply.type('text/html').sendFile('index.html');
-      }
-      return reply.status(404).send({ error: { code: 'resource.not_found', message: `没有这个接口: ${request.method} ${request.url.split('?')[0]}` } });
-    });
-  }
+  if (hasWeb && webDist) await app.register(fastifyStatic, { root: webDist, prefix: '/', wildcard: false, index: ['index.html'] });
   return app;
 }

@@ -51,7 +51,7 @@ export function toAppError(err: unknown): AppError {
 }
 
 /** One error format for every route: `{ error: { code, message } }`. */
-export function registerErrorHandler(app: FastifyInstance): void {
+export function registerErrorHandler(app: FastifyInstance, opts: { spaIndex?: boolean } = {}): void {
   app.setErrorHandler((err, request, reply) => {
     const appErr = toAppError(err);
     if (appErr.code === 'internal') request.log.error({ err }, 'unhandled error');
@@ -63,6 +63,10 @@ export function registerErrorHandler(app: FastifyInstance): void {
     void reply.status(appErr.status).send(body);
   });
   app.setNotFoundHandler((request, reply) => {
-    void reply.status(404).send({ error: { code: 'resource.not_found', message: `没有这个接口: ${request.method} ${request.url.split('?')[0]}` } });
+    // Client-side routes of the web app fall back to its shell; API and asset paths stay JSON 404s.
+    if (opts.spaIndex && request.method === 'GET' && !/^\/(api|widget|files|ws)(\/|$)/.test(request.url)) {
+      return reply.type('text/html').sendFile('index.html');
+    }
+    return reply.status(404).send({ error: { code: 'resource.not_found', message: `没有这个接口: ${request.method} ${request.url.split('?')[0]}` } });
   });
 }
