@@ -1,0 +1,211 @@
+import type { AgentStatus } from '@kefu/contracts';
+import { createContext, useContext, useEffect, useMemo, useRef, useState, useSyncExternalStore, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useNavigate } from 'react-router-dom';
+import { ApiError } from '../../api/client.js';
+import { useAuth } from '../../auth/AuthContext.js';
+import { conversationsApi, type ConversationFilter } from './api.js';
+import { isWaitingForMe } from './logic.js';
+import { playChime, showDesktop, soundEnabled } from './notify.js';
+import { AgentSocket } from './socket.js';
+import { RealtimeStore, type SendKind, type Snapshot } from './store.js';
+
+const PAGE = 50;
+
+interface RealtimeApi {
+  snap: Snapshot;
+  store: RealtimeStore;
+  /** false when the server has no conversation API (older server). */
+  available: boolean;
+  waitingCount: number;
+  refreshLists(filters?: ConversationFilter[]): Promise<void>;
+  openThread(conversationId: string): Promise<void>;
+  loadEarlier(conversationId: string): Promise<void>;
+  send(conversationId: string, text: string, kind: SendKind): void;
+  typing(conversationId: string, on: boolean): void;
+  selectedId: string | null;
+  select(id: string | null): void;
+  /** Header status switch: updates the server's routing presence. */
+  changePresence(s: AgentStatus): void;
+}
+
+const Ctx = createContext<RealtimeApi | null>(null);
+
+/** One agent socket for the whole signed-in app, so the title badge and alerts work on every page. */
+export function RealtimeProvider({ children }: { children: ReactNode }) {
+  const { me, shop, status, statusChosen, setStatus, refresh } = useAuth();
+  const { t } = useTranslation();
+  const navigate = useNavigate();
+  const socketRef = useRef<AgentSocket | null>(null);
+  const store = useMemo(() => new RealtimeStore((f) => socketRef.current?.send(f) ?? false), []);
+  const snap = useSyncExternalStore(store.subscribe, store.getSnapshot);
+  const [available, setAvailable] = useState(true);
+  const [selectedId, select] = useState<string | null>(null);
+  const shopId = shop?.id ?? null;
+  const agentId = me?.agent.id ?? '';
+  const shopRef = useRef(shopId);
+  shopRef.current = shopId;
+  const selectedRef = useRef(selectedId);
+  selectedRef.current = selectedId;
+
+  const refreshLists = useMemo(
+    () =>
+      async (filters: ConversationFilter[] = ['mine', 'waiting', 'all']) => {
+        const sid = shopRef.current;
+        if (!sid) return;
+        try {
+          const pages = await Promise.all(filters.map((f) => conversationsApi.list(sid, f)));
+          setAvailable(true);
+          for (const p of pages) store.upsertConversations(p.conversations);
+        } catch (err) {
+          if (err instanceof ApiError && err.status === 404 && err.code === 'resource.not_found' && /没有这个接口/.test(err.message)) setAvailable(false);
+        }
+      },
+    [store],
+  );
+
+  useEffect(() => {
+    const sock = new AgentSocket({
+      resume: () => store.resumeMap(),
+      onFrame: (f) => store.apply(f),
+      onState: (s) => store.setConnection(s),
+      onReady: () => {
+        restoreRef.current();
+        store.resendPending();
+        void refreshLists();
+      },
+      onSessionEnded: () => void refresh().catch(() => undefined),
+    });
+    socketRef.current = sock;
+    sock.start();
+    return () => {
+      sock.stop();
+      socketRef.current = null;
+      store.dispose();
+    };
+  }, [store, refreshLists, refresh]);
+
+  useEffect(() => {
+    void refreshLists();
+  }, [shopId, refreshLists]);
+
+  // Presence: the header switch is the agent's intent; the server's presence frames (e.g. set offline
+  // after the tab closed) update the header, and on connect a stored choice is restored.
+  const statusRef = useRef(status);
+  statusRef.current = status;
+  useEffect(() => {
+    if (snap.presence && snap.presence !== statusRef.current) setStatus(snap.presence);
+  }, [snap.presence, setStatus]);
+  const changePresence = useMemo(
+    () => (s: AgentStatus) => {
+      setStatus(s);
+      store.setPresence(s);
+      void conversationsApi.setPresence({ status: s }).catch(() => undefined);
+    },
+    [setStatus, store],
+  );
+  const restoreRef = useRef<() => void>(() => undefined);
+  restoreRef.current = () => {
+    const server = store.getSnapshot().presence;
+    if (statusChosen && server && server !== statusRef.current) changePresence(statusRef.current);
+  };
+
+  // Alerts for buyers while the tab is hidden; unknown conversations trigger a list refresh.
+  useEffect(() => {
+    let refetch: ReturnType<typeof setTimeout> | null = null;
+    const off = store.onEvent((e) => {
+      if (e.type === 'unknown-conversation') {
+        refetch ??= setTimeout(() => {
+          refetch = null;
+          void refreshLists();
+        }, 300);
+        return;
+      }
+      if (e.type !== 'buyer-message' && e.type !== 'conversation-created') return;
+      const conv = e.conversation;
+      if (!conv || !isWaitingForMe(conv, agentId)) return;
+      if (!document.hidden) return;
+      if (soundEnabled()) playChime();
+      const body = e.type === 'buyer-message' ? (e.message.text ?? '') : t('workbench.notify.newConversation');
+      showDesktop(conv.buyer.nickname, body, conv.id, () => {
+        select(conv.id);
+        navigate('/workbench');
+      });
+    });
+    return () => {
+      off();
+      if (refetch) clearTimeout(refetch);
+    };
+  }, [store, agentId, t, navigate, refreshLists]);
+
+  const waitingCount = useMemo(
+    () => Object.values(snap.conversations).filter((c) => (me?.shops ?? []).some((s) => s.id === c.shopId) && isWaitingForMe(c, agentId)).length,
+    [snap.conversations, agentId, me?.shops],
+  );
+
+  // Title badge: "(3) Kefu 客服工作台".
+  useEffect(() => {
+    const base = t('app.name');
+    document.title = waitingCount > 0 ? `${t('workbench.notify.titleBadge', { count: waitingCount })}${base}` : base;
+  }, [waitingCount, t]);
+
+  const value = useMemo<RealtimeApi>(
+    () => ({
+      snap,
+      store,
+      available,
+      waitingCount,
+      refreshLists,
+      selectedId,
+      select,
+      changePresence,
+      async openThread(id) {
+        const sid = shopRef.current;
+        const existing = store.getSnapshot().threads[id];
+        if (!sid || existing?.loaded) {
+          store.markRead(id);
+          return;
+        }
+        store.beginThread(id);
+        const page = await conversationsApi.messages(sid, id, undefined, PAGE);
+        store.addPage(id, page.messages, { initial: true, hasMore: page.hasMore });
+        // Live frames may have been missed between the page and now: ask for the rest.
+        socketRef.current?.resume({ [id]: page.messages.reduce((m, x) => Math.max(m, x.seq), 0) });
+        store.markRead(id);
+      },
+      async loadEarlier(id) {
+        const sid = shopRef.current;
+        const th = store.getSnapshot().threads[id];
+        if (!sid || !th || th.loadingEarlier || !th.hasMore) return;
+        const first = th.messages[0];
+        if (!first || first.seq <= 1) {
+          store.addPage(id, [], { initial: false, hasMore: false });
+          return;
+        }
+        store.setLoadingEarlier(id, true);
+        try {
+          const page = await conversationsApi.messages(sid, id, first.seq, PAGE);
+          store.addPage(id, page.messages, { initial: false, hasMore: page.hasMore });
+        } catch (err) {
+          store.setLoadingEarlier(id, false);
+          throw err;
+        }
+      },
+      send(id, text, kind) {
+        store.send(id, text, kind);
+      },
+      typing(id, on) {
+        socketRef.current?.send({ type: 'typing', conversationId: id, on });
+      },
+    }),
+    [snap, store, available, waitingCount, refreshLists, selectedId, changePresence],
+  );
+
+  return <Ctx.Provider value={value}>{children}</Ctx.Provider>;
+}
+
+export function useRealtime(): RealtimeApi {
+  const v = useContext(Ctx);
+  if (!v) throw new Error('useRealtime outside RealtimeProvider');
+  return v;
+}
