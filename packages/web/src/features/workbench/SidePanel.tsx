@@ -6,6 +6,7 @@ import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { QuickReplyItem } from './api.js';
 import { isVip } from './logic.js';
+import { BuyerPanel as BuyerProfilePanel } from '../buyers/BuyerPanel.js';
 
 /** Right pane: buyer sections and the quick-reply library. */
 export function SidePanel({ conversation, quickReplies, quickError, onInsert, shopName }: {
@@ -23,21 +24,16 @@ export function SidePanel({ conversation, quickReplies, quickError, onInsert, sh
       style={{ height: '100%' }}
       tabBarStyle={{ padding: '0 12px', marginBottom: 0 }}
       items={[
-        { key: 'buyer', label: t('workbench.buyer.title'), children: <BuyerPanel conversation={conversation} shopName={shopName} /> },
+        { key: 'buyer', label: t('workbench.buyer.title'), children: <BuyerPanel conversation={conversation} shopName={shopName} onInsert={onInsert} /> },
         { key: 'quick', label: t('workbench.quick.title'), children: <QuickReplyPanel items={quickReplies} error={quickError} onInsert={onInsert} disabled={!conversation} /> },
       ]}
     />
   );
 }
 
-function BuyerPanel({ conversation: c, shopName }: { conversation: ConversationDto | null; shopName: string }) {
+function BuyerPanel({ conversation: c, shopName, onInsert }: { conversation: ConversationDto | null; shopName: string; onInsert(text: string): void }) {
   const { t } = useTranslation();
   if (!c) return <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('workbench.pickConversation')} style={{ marginTop: 48 }} />;
-  const section = (key: string, label: string, text: string) => ({
-    key,
-    label,
-    children: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={<span style={{ fontSize: 12 }}>{text}</span>} style={{ margin: '4px 0' }} />,
-  });
   return (
     <div style={{ overflowY: 'auto', height: '100%', padding: 12 }} data-testid="buyer-panel">
       <Descriptions className="kefu-buyer-desc" size="small" column={1} colon={false} styles={{ label: { color: '#8c8c8c' } }}>
@@ -48,17 +44,8 @@ function BuyerPanel({ conversation: c, shopName }: { conversation: ConversationD
         <Descriptions.Item label={t('workbench.buyer.channel')}>{shopName}</Descriptions.Item>
         <Descriptions.Item label={t('workbench.buyer.firstSeen')}>{dayjs(c.createdAt).format('YYYY-MM-DD HH:mm')}</Descriptions.Item>
       </Descriptions>
-      <Collapse
-        size="small"
-        ghost
-        defaultActiveKey={['profile', 'orders']}
-        items={[
-          section('profile', t('workbench.buyer.profile'), t('workbench.buyer.profileEmpty')),
-          section('orders', t('workbench.buyer.orders'), t('workbench.buyer.ordersEmpty')),
-          section('history', t('workbench.buyer.history'), t('workbench.buyer.historyEmpty')),
-          section('notes', t('workbench.buyer.notes'), t('workbench.buyer.notesEmpty')),
-        ]}
-      />
+      {/* Profile, group, temperament, orders with actions, urging state and after-payment prompts. */}
+      <BuyerProfilePanel shopId={c.shopId} buyerId={c.buyer.id} conversationId={c.id} onInsert={onInsert} />
     </div>
   );
 }
