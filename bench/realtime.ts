@@ -1,0 +1,142 @@
+// Realtime gateway throughput and latency against a bare `ws` relay (no DB), same clients, same run.
+import { fork } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { defaultConfig, startServer } from '@kefu/server';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { metric, percentile, result, type Bench } from './lib.js';
+import type { DriverConfig, DriverResult } from './realtime/clients.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+function drive(cfg: DriverConfig): Promise<DriverResult> {
+  return new Promise((resolve, reject) => {
+    const child = fork(join(here, 'realtime', 'clients.ts'), [], { execArgv: ['--conditions=source', '--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const timer = setTimeout(() => (child.kill('SIGKILL'), reject(new Error('client driver timed out'))), 600_000);
+    child.once('message', (m: { ok: boolean; res?: DriverResult; error?: string }) => {
+      clearTimeout(timer);
+      if (m.ok) resolve(m.res!);
+      else reject(new Error(m.error));
+    });
+    child.once('exit', (code) => code && (clearTimeout(timer), reject(new Error(`client driver exited ${code}`))));
+    child.send(cfg);
+  });
+}
+
+/** The baseline: parse, forward to every agent socket, ack the sender. No auth, no DB, no ordering. */
+async function startRelay(): Promise<{ url: string; close(): Promise<void> }> {
+  const wss = new WebSocketServer({ port: 0, host: '127.0.0.1', perMessageDeflate: false });
+  await new Promise((r) => wss.once('listening', r));
+  const agents = new Set<WebSocket>();
+  wss.on('connection', (ws, req) => {
+    if (req.url === '/agent') {
+      agents.add(ws);
+      ws.on('close', () => agents.delete(ws));
+      return;
+    }
+    ws.on('message', (data) => {
+      const f = JSON.parse(data.toString()) as { type: string; clientId: string; text: string };
+      if (f.type !== 'send') return;
+      const out = JSON.stringify({ type: 'message', message: { clientId: f.clientId, text: f.text, createdAt: Date.now() } });
+      for (const a of agents) a.send(out);
+      ws.send(JSON.stringify({ type: 'ack', clientId: f.clientId }));
+    });
+  });
+  const addr = wss.address() as { port: number };
+  return { url: `ws://127.0.0.1:${addr.port}`, close: () => new Promise((r) => { for (const c of wss.clients) c.terminate(); wss.close(() => r()); }) };
+}
+
+/**
+ * Buyers and their conversations (assigned round-robin to the shop's agents) created in bulk, so the
+ * run measures messages, not 10,000 session starts (routing and auto replies happen once per session).
+ */
+async function seedBuyers(server: Awaited<ReturnType<typeof startServer>>, shopId: string, n: number): Promise<string[]> {
+  const db = server.ctx.storage.db;
+  const agents = (await db.selectFrom('agent_shops').select('agent_id').where('shop_id', '=', shopId).execute()).map((r) => r.agent_id);
+  const t = Date.now();
+  const ids = Array.from({ length: n }, (_, i) => ({ buyer: `buyer_bench${String(i).padStart(17, '0')}`, conv: `conv_bench${String(i).padStart(17, '0')}` }));
+  await db.transaction().execute(async (trx) => {
+    for (let i = 0; i < n; i += 500) {
+      const chunk = ids.slice(i, i + 500);
+      await trx
+        .insertInto('buyers')
+        .values(chunk.map((x, j) => ({ id: x.buyer, shop_id: shopId, anon_id: `bench-anon-${i + j}`, external_id: null, nickname: `压测买家${i + j}`, created_at: t, last_seen_at: t, last_agent_id: null })))
+        .execute();
+      await trx
+        .insertInto('conversations')
+        .values(
+          chunk.map((x, j) => ({
+            id: x.conv, shop_id: shopId, buyer_id: x.buyer, status: 'assigned', assigned_agent_id: agents[(i + j) % agents.length]!, group_id: null, scenario: null,
+            last_seq: 0, last_message_at: t, waiting_since: null, queued_at: null, unread: 0, agent_read_seq: 0, buyer_read_seq: 0,
+            session_started_at: t, created_at: t, updated_at: t, closed_at: null,
+          })),
+        )
+        .execute();
+    }
+  });
+  return Promise.all(ids.map((x) => server.ctx.chat.tokens.sign({ shopId, buyerId: x.buyer })));
+}
+
+async function login(base: string, email: string, password: string): Promise<string> {
+  const res = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
+  const m = /kefu_session=([^;]*)/.exec(res.headers.get('set-cookie') ?? '');
+  if (!m) throw new Error(`login failed for ${email}`);
+  return `kefu_session=${m[1]}`;
+}
+
+export const bench: Bench = {
+  name: 'realtime',
+  async run({ quick }) {
+    const buyers = quick ? 500 : 10_000;
+    const perBuyer = quick ? 6 : 2;
+    const seconds = quick ? 2 : 5;
+    const dir = mkdtempSync(join(tmpdir(), 'kefu-bench-rt-'));
+    const server = await startServer({ ...defaultConfig(dir), port: 0, dbPath: join(dir, 'kefu.db'), dataDir: dir, demo: true, scryptLogN: 10, logLevel: 'silent' });
+    let kefu: DriverResult;
+    let rate: number;
+    try {
+      const demo = server.demo!;
+      const db = server.ctx.storage.db;
+      const shop = await db.selectFrom('shops').select(['id', 'public_key']).where('name', '=', '小雅女装').executeTakeFirstOrThrow();
+      const tokens = await seedBuyers(server, shop.id, buyers);
+      const cookies = [];
+      for (const email of ['owner@demo.kefu', 'xiaomei@demo.kefu']) cookies.push(await login(server.url, email, demo.password));
+      kefu = await drive({ mode: 'kefu', url: server.url, tokens, agentCookies: cookies, buyers, perBuyer, latencyRate: 'half', latencySeconds: seconds });
+      rate = kefu.messages / (kefu.throughputMs / 1000);
+    } finally {
+      await server.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+    const half = kefu.latencyRate;
+    const relay = await startRelay();
+    let base: DriverResult;
+    try {
+      base = await drive({ mode: 'relay', url: relay.url, buyers, perBuyer, latencyRate: half, latencySeconds: seconds });
+    } finally {
+      await relay.close();
+    }
+    const relayRate = base.messages / (base.throughputMs / 1000);
+    const p99 = percentile(kefu.latencies, 99);
+    const p50 = percentile(kefu.latencies, 50);
+    const relayP99 = percentile(base.latencies, 99);
+    const relayP50 = percentile(base.latencies, 50);
+    const lost = kefu.latencySent - kefu.latencies.length;
+    return result(
+      'realtime',
+      [
+        metric('msgs_per_sec', rate, 'msg/s', 'bare ws relay', relayRate, '>= 5000 msg/s and >= 0.2× relay', (m) => m.value >= 5000 && m.ratio >= 0.2),
+        metric('p99_ms_half_load', p99, 'ms', 'bare ws relay', relayP99, '<= relay p99 + 25 ms', (m) => m.value <= m.baselineValue + 25),
+        metric('p50_ms_half_load', p50, 'ms', 'bare ws relay', relayP50, 'informational', () => true),
+        metric('lost_at_half_load', lost, 'messages', 'bare ws relay', base.latencySent - base.latencies.length, '= 0', (m) => m.value === 0),
+      ],
+      {
+        db: 'sqlite',
+        notes:
+          `${buyers} buyers, 2 agents, ${buyers * perBuyer} messages in the throughput phase (persisted, acked after commit, delivered to an agent); ` +
+          `latency at ${Math.round(half)} msg/s for ${seconds} s; clients in a separate process; errors: ${JSON.stringify(kefu.errors)}`,
+      },
+    );
+  },
+};

@@ -1,0 +1,146 @@
+// Client driver for bench/realtime.ts, run in its own process so clients do not share the server's event loop.
+import WebSocket from 'ws';
+
+export interface DriverConfig {
+  mode: 'kefu' | 'relay';
+  /** http base (kefu) or ws base (relay). */
+  url: string;
+  /** Buyer tokens made by the parent (kefu): buyers and conversations are created in bulk beforehand. */
+  tokens?: string[];
+  agentCookies?: string[];
+  buyers: number;
+  perBuyer: number;
+  /** Messages per second for the latency phase; 'half' = half the rate this run just measured (capped under the buyers' token buckets). */
+  latencyRate: number | 'half';
+  latencySeconds: number;
+}
+
+export interface DriverResult {
+  messages: number;
+  throughputMs: number;
+  latencies: number[];
+  latencySent: number;
+  latencyRate: number;
+  errors: Record<string, number>;
+}
+
+const now = () => performance.now();
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function pool<T>(n: number, width: number, fn: (i: number) => Promise<T>): Promise<T[]> {
+  const out = new Array<T>(n);
+  let next = 0;
+  await Promise.all(Array.from({ length: Math.min(width, n) }, async () => {
+    while (next < n) {
+      const i = next++;
+      out[i] = await fn(i);
+    }
+  }));
+  return out;
+}
+
+function open(url: string, headers: Record<string, string> = {}): Promise<WebSocket> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url, { headers, perMessageDeflate: false });
+    ws.once('open', () => resolve(ws));
+    ws.once('error', reject);
+  });
+}
+
+async function run(cfg: DriverConfig): Promise<DriverResult> {
+  // Unique per run: the same buyers are driven twice, and a repeated clientId would be (correctly) a duplicate.
+  const run = Math.random().toString(36).slice(2, 8);
+  const errors: Record<string, number> = {};
+  const acks = new Map<string, () => void>();
+  const sentAt = new Map<string, number>();
+  const latencies: number[] = [];
+  let tpReceived = 0;
+  let tpDone: () => void = () => {};
+  const wsBase = cfg.mode === 'kefu' ? cfg.url.replace(/^http/, 'ws') : cfg.url;
+
+  const onBuyerFrame = (data: WebSocket.RawData) => {
+    const f = JSON.parse(data.toString());
+    if (f.type === 'ack') acks.get(f.clientId)?.();
+    else if (f.type === 'error') errors[f.code] = (errors[f.code] ?? 0) + 1;
+  };
+  const onAgentFrame = (data: WebSocket.RawData) => {
+    const f = JSON.parse(data.toString());
+    if (f.type !== 'message') return;
+    const id: string = f.message.clientId;
+    if (id.startsWith('tp-')) {
+      if (++tpReceived === cfg.buyers * cfg.perBuyer) tpDone();
+    } else if (id.startsWith('lt-')) {
+      const t0 = sentAt.get(id);
+      if (t0 !== undefined) latencies.push(now() - t0);
+    }
+  };
+
+  const tStart = now();
+  const agents = await Promise.all(
+    (cfg.mode === 'kefu' ? cfg.agentCookies ?? [] : ['', '']).map(async (cookie) => {
+      const ws = await open(`${wsBase}${cfg.mode === 'kefu' ? '/ws/agent' : '/agent'}`, cookie ? { cookie } : {});
+      ws.send(JSON.stringify({ type: 'hello', v: 1 }));
+      return ws;
+    }),
+  );
+  agents[0]!.on('message', onAgentFrame);
+
+  const buyers = await pool(cfg.buyers, 64, async (i) => {
+    const url = cfg.mode === 'kefu' ? `${wsBase}/ws/buyer?token=${encodeURIComponent(cfg.tokens![i]!)}` : `${wsBase}/buyer`;
+    const ws = await open(url);
+    ws.on('message', onBuyerFrame);
+    ws.send(JSON.stringify({ type: 'hello', v: 1 }));
+    return ws;
+  });
+  const send = (ws: WebSocket, clientId: string, text: string) =>
+    new Promise<void>((resolve) => {
+      acks.set(clientId, () => (acks.delete(clientId), resolve()));
+      ws.send(JSON.stringify({ type: 'send', clientId, kind: 'text', text }));
+    });
+
+  const tConn = now();
+  // Warm-up: one message from each of the first 500 buyers (JIT, caches).
+  await pool(Math.min(buyers.length, 500), 128, (i) => send(buyers[i]!, `wu-${run}-${i}`, '你好，在吗'));
+  if (process.env.KEFU_BENCH_DEBUG) console.error(`[${cfg.mode}] warm-up ${(now() - tConn).toFixed(0)} ms`);
+  await sleep(300);
+
+  // Throughput: every buyer pipelines perBuyer messages; done when all are acked and the agent has them all.
+  const total = cfg.buyers * cfg.perBuyer;
+  const delivered = new Promise<void>((r) => (tpDone = r));
+  const t0 = now();
+  const acked: Promise<void>[] = [];
+  for (let k = 0; k < cfg.perBuyer; k++) for (let i = 0; i < buyers.length; i++) acked.push(send(buyers[i]!, `tp-${run}-${i}-${k}`, `这双鞋 42 码有货吗？第 ${k} 问`));
+  await Promise.all([Promise.all(acked), delivered]);
+  const throughputMs = now() - t0;
+  if (process.env.KEFU_BENCH_DEBUG) console.error(`[${cfg.mode}] throughput ${total} in ${throughputMs.toFixed(0)} ms`);
+
+  // Latency at a fixed offered rate: sends spread evenly, buyer → agent time measured on this clock.
+  let latencySent = 0;
+  const rate = cfg.latencyRate === 'half' ? Math.min(total / (throughputMs / 1000) / 2, cfg.buyers * 4) : cfg.latencyRate;
+  if (rate > 0) {
+    await sleep(1500); // token buckets refill
+    const n = Math.round(rate * cfg.latencySeconds);
+    const start = now();
+    for (let j = 0; j < n; j++) {
+      const due = start + (j * 1000) / rate;
+      const wait = due - now();
+      if (wait > 1) await sleep(wait);
+      const id = `lt-${run}-${j}`;
+      sentAt.set(id, now());
+      void send(buyers[j % buyers.length]!, id, `延迟测量 ${j}`);
+      latencySent++;
+    }
+    const until = now() + 5000;
+    while (latencies.length < latencySent && now() < until) await sleep(20);
+  }
+
+  for (const ws of [...buyers, ...agents]) ws.terminate();
+  return { messages: total, throughputMs, latencies, latencySent, latencyRate: rate, errors };
+}
+
+process.on('message', (cfg: DriverConfig) => {
+  run(cfg).then(
+    (res) => process.send!({ ok: true, res }, () => process.exit(0)),
+    (err: unknown) => process.send!({ ok: false, error: String((err as Error)?.stack ?? err) }, () => process.exit(1)),
+  );
+});

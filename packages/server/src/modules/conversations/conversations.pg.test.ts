@@ -1,0 +1,3 @@
+import { conversationsContract } from './conversations.contract.js';
+
+conversationsContract('postgres');

@@ -1,0 +1,92 @@
+import { REALTIME_LIMITS, WS_CLOSE } from '@kefu/contracts';
+import type { WebSocket } from 'ws';
+import type { AuthContext } from '../http/auth.js';
+import type { BuyerPrincipal } from '../modules/conversations/buyer-token.js';
+import { newId } from '../storage/ids.js';
+import { TokenBucket } from './token-bucket.js';
+
+/** Delivery state of one conversation on one socket: highest seq sent, and live frames held back until the gap before them is filled. */
+export interface Stream {
+  shopId: string;
+  hwm: number;
+  pending: Map<number, string>;
+  fetching: boolean;
+}
+
+export interface ConnLimits {
+  maxBufferedBytes: number;
+}
+
+/** One WebSocket: who it is, its delivery streams, rate limit and abuse counters. */
+export class Connection {
+  readonly id = newId('ws');
+  readonly streams = new Map<string, Stream>();
+  readonly bucket: TokenBucket;
+  lastSeen: number;
+  closed = false;
+  /** Frames are handled one after another so a client's sends keep their order. */
+  chain: Promise<void> = Promise.resolve();
+  private errors: number[] = [];
+
+  constructor(
+    readonly ws: WebSocket,
+    readonly role: 'buyer' | 'agent',
+    readonly who: { buyer: BuyerPrincipal } | { auth: AuthContext },
+    private readonly limits: ConnLimits,
+    now: number,
+  ) {
+    const rate = role === 'buyer' ? REALTIME_LIMITS.buyer : REALTIME_LIMITS.agent;
+    this.bucket = new TokenBucket(rate.burst, rate.perSec, now);
+    this.lastSeen = now;
+  }
+
+  get buyer(): BuyerPrincipal | null {
+    return 'buyer' in this.who ? this.who.buyer : null;
+  }
+
+  get auth(): AuthContext | null {
+    return 'auth' in this.who ? this.who.auth : null;
+  }
+
+  /**
+   * Writes a frame unless the socket's send buffer is over the limit: then the socket is closed with
+   * `resync` (the client reconnects and resumes) instead of buffering without bound or stalling others.
+   */
+  send(frame: string): boolean {
+    if (this.closed) return false;
+    if (this.ws.bufferedAmount + frame.length > this.limits.maxBufferedBytes) {
+      this.close(WS_CLOSE.resync, 'resync');
+      return false;
+    }
+    this.ws.send(frame);
+    return true;
+  }
+
+  sendObj(obj: object): boolean {
+    return this.send(JSON.stringify(obj));
+  }
+
+  /** Counts an error; true when the connection has been abusive and was closed. */
+  noteError(now: number): boolean {
+    this.errors.push(now);
+    const since = now - REALTIME_LIMITS.abuse.windowMs;
+    while (this.errors.length && this.errors[0]! < since) this.errors.shift();
+    if (this.errors.length >= REALTIME_LIMITS.abuse.errors) {
+      this.close(WS_CLOSE.abuse, 'too many errors');
+      return true;
+    }
+    return false;
+  }
+
+  close(code: number, reason: string): void {
+    if (this.closed) return;
+    this.closed = true;
+    try {
+      this.ws.close(code, reason);
+    } catch {
+      this.ws.terminate();
+    }
+    // A peer that never completes the close handshake must not keep the socket.
+    setTimeout(() => this.ws.terminate(), 2000).unref();
+  }
+}

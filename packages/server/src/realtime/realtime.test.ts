@@ -1,0 +1,3 @@
+import { realtimeContract } from './realtime.contract.js';
+
+realtimeContract('sqlite');
