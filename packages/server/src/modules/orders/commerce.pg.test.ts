@@ -1,0 +1,3 @@
+import { commerceContract } from './commerce.contract.js';
+
+commerceContract('postgres');
