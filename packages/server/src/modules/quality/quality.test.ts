@@ -1,0 +1,3 @@
+import { qualityContract } from './quality.contract.js';
+
+qualityContract('sqlite');
