@@ -20,6 +20,12 @@ export const ERROR_CODES = {
   'message.invalid': { status: 400, zh: '消息格式不正确' },
   'conversation.not_found': { status: 404, zh: '会话不存在' },
   'file.rejected': { status: 415, zh: '文件类型不安全或不受支持' },
+  'file.too_large': { status: 413, zh: '文件过大' },
+  'conversation.invalid_transition': { status: 409, zh: '会话当前状态不允许此操作' },
+  'realtime.malformed_frame': { status: 400, zh: '消息帧格式不正确' },
+  'realtime.rate_limited': { status: 429, zh: '发送太频繁，请稍后再试' },
+  'widget.invalid_signature': { status: 401, zh: '买家身份签名无效' },
+  'message.blocked': { status: 422, zh: '消息含有店铺禁止发送的内容' },
   'import.invalid_file': { status: 400, zh: '导入文件无法识别' },
   'internal': { status: 500, zh: '服务器内部错误' },
 } as const satisfies Record<string, { status: number; zh: string }>;

@@ -5,6 +5,7 @@ import type { EventBus } from './events/bus.js';
 import { AgentsRepository } from './modules/agents/agents.repository.js';
 import { AgentsService } from './modules/agents/agents.service.js';
 import { AuthService } from './modules/auth/auth.service.js';
+import { type Chat, createChat } from './modules/conversations/chat.js';
 import { memoryRateLimiter, type RateLimiter } from './modules/auth/rate-limit.js';
 import { ShopsRepository } from './modules/shops/shops.repository.js';
 import type { Storage } from './storage/create-db.js';
@@ -19,6 +20,8 @@ export interface AppContext {
   auth: AuthService;
   repos: { agents: AgentsRepository; shops: ShopsRepository };
   services: { agents: AgentsService };
+  /** Realtime conversations: messages, routing, auto replies, files, buyer tokens. */
+  chat: Chat;
   /** Durable timers (payment reminders, follow-ups); started by startServer. */
   scheduler: Scheduler;
   /** Called on shutdown, last registered first. */
@@ -46,6 +49,7 @@ export function createAppContext(opts: {
     auth,
     repos,
     services: { agents: new AgentsService(repos.agents, repos.shops, auth, events, config.scryptLogN) },
+    chat: createChat({ storage, events, shops: repos.shops }),
     scheduler: new Scheduler(storage.db, {
       owner: events.origin,
       onError: (err, job) => console.error(`job ${job.kind} ${job.id} failed`, err),

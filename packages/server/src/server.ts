@@ -9,6 +9,7 @@ import { EventBus } from './events/bus.js';
 import { ensureDemo, type DemoLogin } from './demo/seed-demo.js';
 import { createStorage } from './storage/create-db.js';
 import { newId } from './storage/ids.js';
+import { realtimePlugin } from './realtime/plugin.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** packages/server/{src,dist} → packages/ */
@@ -28,7 +29,7 @@ export interface RunningServer {
 
 /** Hooks for modules that need the context before listening (realtime gateway, jobs). */
 export type ServerPlugin = (app: FastifyInstance, ctx: AppContext) => void | Promise<void>;
-export const SERVER_PLUGINS: ServerPlugin[] = [];
+export const SERVER_PLUGINS: ServerPlugin[] = [realtimePlugin()];
 
 /** Opens storage, migrates, seeds the demo when asked, builds the app and listens. */
 export async function startServer(config: Config, extra: { modules?: RouteModule[]; plugins?: ServerPlugin[] } = {}): Promise<RunningServer> {

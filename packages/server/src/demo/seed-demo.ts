@@ -4,6 +4,9 @@ import { ALL_DAY, type BusinessHours } from '@kefu/contracts';
 import type { AppContext } from '../app-context.js';
 import { generatePassword, hashPassword } from '../modules/auth/password.js';
 import { newId, newToken } from '../storage/ids.js';
+import { seedAssist } from './seed-assist.js';
+import { seedOrders } from './seed-orders.js';
+import { seedAnalytics } from './seed-analytics.js';
 
 export interface DemoLogin {
   email: string;
@@ -22,7 +25,11 @@ export interface DemoShops {
 
 /** Later modules add their demo data (quick replies, products, orders …) through these. */
 export type DemoSeeder = (ctx: AppContext, shops: DemoShops) => Promise<void>;
-export const DEMO_SEEDERS: DemoSeeder[] = [];
+export const DEMO_SEEDERS: DemoSeeder[] = [
+  seedAssist,
+  seedOrders,
+  seedAnalytics,
+];
 
 const NINE_TO_MIDNIGHT: BusinessHours = { days: Array.from({ length: 7 }, () => [{ start: '08:30', end: '23:59' }]) };
 

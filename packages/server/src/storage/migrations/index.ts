@@ -1,5 +1,12 @@
 import type { Kysely, Migration, MigrationProvider } from 'kysely';
 import * as m0001 from './0001_foundation.js';
+import * as m0002 from './0002_conversations.js';
+import * as m0003 from './0003_commerce.js';
+import * as m0004 from './0004_scheduler.js';
+import * as m0005 from './0005_buyers_urging.js';
+import * as m0006 from './0006_assist.js';
+import * as m0007 from './0007_rollups.js';
+import * as m0008 from './0008_quality.js';
 
 /** Dialect facts a migration needs to emit the same schema on SQLite and PostgreSQL. */
 export interface MigrationContext {
@@ -13,7 +20,16 @@ export interface MigrationContext {
 type MigrationModule = { up(db: Kysely<unknown>, ctx: MigrationContext): Promise<void> };
 
 /** The one ordered migration set, run on both engines. Append only; never edit a landed migration. */
-export const MIGRATIONS: ReadonlyArray<readonly [string, MigrationModule]> = [['0001_foundation', m0001]];
+export const MIGRATIONS: ReadonlyArray<readonly [string, MigrationModule]> = [
+  ['0001_foundation', m0001],
+  ['0002_conversations', m0002],
+  ['0003_commerce', m0003],
+  ['0004_scheduler', m0004],
+  ['0005_buyers_urging', m0005],
+  ['0006_assist', m0006],
+  ['0007_rollups', m0007],
+  ['0008_quality', m0008],
+];
 
 export function migrationProvider(ctx: MigrationContext): MigrationProvider {
   return {

@@ -1,0 +1,181 @@
+// Buyer-message throughput through the real message path with suggestions on vs off, same server, same run.
+import { fork } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { assistOf, defaultConfig, startServer } from '@kefu/server';
+import WebSocket from 'ws';
+import { metric, result, type Bench } from './lib.js';
+
+interface DriverConfig {
+  url: string;
+  publicKey: string;
+  agentCookie: string;
+  buyers: number;
+  perBuyer: number;
+  /** Also wait for a `suggestions` frame per message. */
+  suggestions: boolean;
+}
+interface DriverResult {
+  messages: number;
+  ms: number;
+  suggestionFrames: number;
+  errors: Record<string, number>;
+}
+
+// Buyer messages written for this bench (not from any chat log): a mix of pre- and after-sales questions.
+const TEXTS = [
+  '能便宜点吗', '这双鞋 42 码有货吗', '包邮吗，新疆能发吗', '今天拍什么时候发货', '我平时穿38，脚有点宽，拍几码合适', '是正品吗，能验货吗',
+  '会不会起球', '实物有色差吗', '能开发票吗', '地址写错了帮我改一下', '快递怎么还没到', '鞋子开胶了怎么办', '小了能换大一码吗',
+  '不喜欢想退货', '退货运费谁出', '有什么活动吗，有优惠券吗', '下雨天穿会进水吗', '第一次爬山买哪双好', '可以用花呗吗', '好的谢谢',
+];
+
+const self = fileURLToPath(import.meta.url);
+
+function open(url: string, headers: Record<string, string> = {}): Promise<WebSocket> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url, { headers, perMessageDeflate: false });
+    ws.once('open', () => resolve(ws));
+    ws.once('error', reject);
+  });
+}
+
+/** Runs in a child process so the clients do not share the server's event loop. */
+async function driver(cfg: DriverConfig): Promise<DriverResult> {
+  const errors: Record<string, number> = {};
+  const wsBase = cfg.url.replace(/^http/, 'ws');
+  const acks = new Map<string, () => void>();
+  const total = cfg.buyers * cfg.perBuyer;
+  let delivered = 0;
+  let suggested = 0;
+  let done: () => void = () => {};
+  const check = () => delivered >= total && (!cfg.suggestions || suggested >= total) && done();
+  const agent = await open(`${wsBase}/ws/agent`, { cookie: cfg.agentCookie });
+  // A message frame always precedes its suggestions frame (suggestions follow the commit), so the ids are known.
+  const tpIds = new Set<string>();
+  agent.on('message', (data) => {
+    const f = JSON.parse(data.toString());
+    if (f.type === 'message' && String(f.message.clientId).startsWith('tp-')) {
+      tpIds.add(f.message.id);
+      delivered++;
+      check();
+    } else if (f.type === 'suggestions' && tpIds.has(f.messageId)) {
+      suggested++;
+      check();
+    }
+  });
+  agent.send(JSON.stringify({ type: 'hello', v: 1 }));
+  const buyers: WebSocket[] = [];
+  for (let i = 0; i < cfg.buyers; i++) {
+    const res = await fetch(`${cfg.url}/api/widget/bootstrap`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ publicKey: cfg.publicKey }) });
+    const boot = (await res.json()) as { buyerToken: string };
+    const ws = await open(`${wsBase}/ws/buyer?token=${encodeURIComponent(boot.buyerToken)}`);
+    ws.on('message', (data) => {
+      const f = JSON.parse(data.toString());
+      if (f.type === 'ack') acks.get(f.clientId)?.();
+      else if (f.type === 'error') errors[f.code] = (errors[f.code] ?? 0) + 1;
+    });
+    ws.send(JSON.stringify({ type: 'hello', v: 1 }));
+    buyers.push(ws);
+  }
+  const send = (ws: WebSocket, clientId: string, text: string) =>
+    new Promise<void>((resolve) => {
+      acks.set(clientId, () => (acks.delete(clientId), resolve()));
+      ws.send(JSON.stringify({ type: 'send', clientId, kind: 'text', text }));
+    });
+  // Warm-up: first message of each conversation (routing, auto replies), outside the timing.
+  await Promise.all(buyers.map((ws, i) => send(ws, `wu-${i}`, '你好，在吗')));
+  await new Promise((r) => setTimeout(r, 500));
+  const all = new Promise<void>((r) => (done = r));
+  const t0 = performance.now();
+  const acked: Promise<void>[] = [];
+  for (let k = 0; k < cfg.perBuyer; k++) for (let i = 0; i < buyers.length; i++) acked.push(send(buyers[i]!, `tp-${i}-${k}`, TEXTS[(i + k) % TEXTS.length]!));
+  await Promise.all([Promise.all(acked), all]);
+  const ms = performance.now() - t0;
+  for (const ws of [...buyers, agent]) ws.terminate();
+  return { messages: total, ms, suggestionFrames: suggested, errors };
+}
+
+if (process.env.KEFU_ASSIST_DRIVER === '1' && process.send) {
+  process.once('message', (cfg: DriverConfig) => {
+    driver(cfg).then(
+      (res) => process.send!({ ok: true, res }, () => process.exit(0)),
+      (err: unknown) => process.send!({ ok: false, error: String(err) }, () => process.exit(1)),
+    );
+  });
+}
+
+function drive(cfg: DriverConfig): Promise<DriverResult> {
+  return new Promise((resolve, reject) => {
+    const child = fork(self, [], { execArgv: ['--conditions=source', '--import', 'tsx'], env: { ...process.env, KEFU_ASSIST_DRIVER: '1' }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const timer = setTimeout(() => (child.kill('SIGKILL'), reject(new Error('driver timed out'))), 300_000);
+    child.once('message', (m: { ok: boolean; res?: DriverResult; error?: string }) => {
+      clearTimeout(timer);
+      if (m.ok) resolve(m.res!);
+      else reject(new Error(m.error));
+    });
+    child.send(cfg);
+  });
+}
+
+async function login(base: string, email: string, password: string): Promise<string> {
+  const res = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
+  const m = /kefu_session=([^;]*)/.exec(res.headers.get('set-cookie') ?? '');
+  if (!m) throw new Error(`login failed for ${email}`);
+  return `kefu_session=${m[1]}`;
+}
+
+export const bench: Bench = {
+  name: 'assist-throughput',
+  async run({ quick }) {
+    const buyers = quick ? 150 : 300;
+    const perBuyer = quick ? 15 : 15;
+    const rounds = quick ? 2 : 3;
+    const dir = mkdtempSync(join(tmpdir(), 'kefu-bench-assist-'));
+    const server = await startServer({ ...defaultConfig(dir), port: 0, dbPath: join(dir, 'kefu.db'), dataDir: dir, demo: true, scryptLogN: 10, logLevel: 'silent' });
+    const off: number[] = [];
+    const on: number[] = [];
+    let frames = 0;
+    const errors: Record<string, number> = {};
+    try {
+      const db = server.ctx.storage.db;
+      const shop = await db.selectFrom('shops').select(['public_key']).where('name', '=', '山野户外旗舰店').executeTakeFirstOrThrow();
+      const svc = assistOf(server.ctx);
+      await svc.modelFor('');
+      const cfg = { url: server.url, publicKey: shop.public_key, agentCookie: await login(server.url, 'xiaomei@demo.kefu', server.demo!.password), buyers, perBuyer };
+      // One discarded round warms the JIT and the caches; then alternate off/on so drift (WAL growth) hits both sides alike.
+      svc.enabled = true;
+      await drive({ ...cfg, buyers: Math.min(buyers, 40), suggestions: true });
+      await svc.idle();
+      for (let r = 0; r < rounds; r++) {
+        for (const mode of ['off', 'on'] as const) {
+          svc.enabled = mode === 'on';
+          const res = await drive({ ...cfg, suggestions: mode === 'on' });
+          await svc.idle();
+          (mode === 'on' ? on : off).push(res.messages / (res.ms / 1000));
+          if (mode === 'on') frames += res.suggestionFrames;
+          for (const [k, v] of Object.entries(res.errors)) errors[k] = (errors[k] ?? 0) + v;
+        }
+      }
+    } finally {
+      await server.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+    return result(
+      'assist-throughput',
+      [
+        metric('msgs_per_sec_suggestions_on', median(on), 'msg/s', 'same path, suggestions off', median(off), '>= 0.85× off', (m) => m.ratio >= 0.85),
+        metric('suggestion_frames', frames, 'frames', 'messages sent with suggestions on', rounds * buyers * perBuyer, '= 1 per message', (m) => m.ratio === 1),
+      ],
+      {
+        db: 'sqlite',
+        notes:
+          `${buyers} buyers × ${perBuyer} messages per round, ${rounds} round(s) each way alternating off/on (median); a message counts when acked and delivered to the agent, ` +
+          `and with suggestions on when its suggestions frame (classified, ranked over the demo library of 125 replies + FAQ, variables filled from the DB) reached the agent too; ` +
+          `scenario writes batched; clients in a separate process. off: ${off.map((x) => Math.round(x)).join(', ')} msg/s; on: ${on.map((x) => Math.round(x)).join(', ')} msg/s; errors: ${JSON.stringify(errors)}`,
+      },
+    );
+  },
+};

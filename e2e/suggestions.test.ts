@@ -1,0 +1,79 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectBuyer, startKefu, type KefuHarness, type TestBuyer } from './harness.js';
+
+const shots = process.env.KEFU_SCREENSHOTS === '1';
+
+describe('suggested replies (assist)', () => {
+  let h: KefuHarness;
+  let buyer: TestBuyer | undefined;
+  let publicKey: string;
+  beforeAll(async () => {
+    h = await startKefu();
+    const shop = await h.server.ctx.storage.db.selectFrom('shops').select(['public_key']).where('name', '=', '山野户外旗舰店').executeTakeFirstOrThrow();
+    publicKey = shop.public_key;
+  });
+  afterAll(async () => {
+    buyer?.close();
+    await h?.close();
+  });
+
+  it('a buyer asks 能便宜点吗: bargaining replies come first and Alt+1, Enter sends one', async () => {
+    const page = await h.newPage();
+    await h.login(page);
+    await page.goto(`${h.baseUrl}/workbench`);
+    await expect.poll(() => page.getByTestId('connection-state').textContent()).toBe('已连接');
+    buyer = await connectBuyer(h.server.url, publicKey, '想砍价的小周');
+    await buyer.say('能便宜点吗');
+    await page.getByTestId('conversation-filters').getByText('全部').click();
+    await page.getByTestId('conversation-row').filter({ hasText: '想砍价的小周' }).click();
+    await page.getByTestId('msg-buyer').filter({ hasText: '能便宜点吗' }).waitFor();
+    if ((await page.getByTestId('accept-conversation').count()) > 0) await page.getByTestId('accept-conversation').click();
+
+    const items = page.getByTestId('suggestion');
+    await items.first().waitFor();
+    expect(await page.getByTestId('suggestions-scenario').textContent()).toBe('议价');
+    const ids = await items.evaluateAll((els) => els.map((e) => e.getAttribute('data-id') ?? ''));
+    const rows = await h.server.ctx.storage.db.selectFrom('quick_replies').select(['id', 'scenario']).where('id', 'in', ids.slice(0, 2)).execute();
+    expect(rows).toHaveLength(2);
+    expect(rows.every((r) => r.scenario === 'bargain')).toBe(true);
+    const firstText = (await items.first().locator('div > div').nth(1).textContent())!.trim();
+    expect(firstText.length).toBeGreaterThan(5);
+    if (shots) await h.screenshot(page, 'quick-replies-suggestions-zh-CN');
+
+    // Two keystrokes: Alt+1 selects the first suggestion, Enter sends it.
+    await page.keyboard.press('Alt+Digit1');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('msg-agent').filter({ hasText: firstText.slice(0, 12) }).waitFor();
+    await expect.poll(() => buyer!.frames.some((f) => f.type === 'message' && (f.message as { sender: string; text?: string }).sender === 'agent' && (f.message as { text?: string }).text === firstText)).toBe(true);
+    // The pick was recorded for the shop's ranking.
+    await expect
+      .poll(async () => (await h.server.ctx.storage.db.selectFrom('suggestion_stats').select('picked').where('item_id', '=', ids[0]!).executeTakeFirst())?.picked ?? 0)
+      .toBe(1);
+    // Answered: the list goes away until the buyer writes again.
+    await expect.poll(() => items.count()).toBe(0);
+  });
+
+  it('shows the library grouped by scenario and the knowledge base (screenshots zh-CN and en)', async () => {
+    for (const lang of ['zh-CN', 'en'] as const) {
+      const page = await h.newPage({ lang });
+      await h.login(page);
+      await page.goto(`${h.baseUrl}/quick-replies`);
+      await page.getByTestId('quick-replies-page').waitFor();
+      await page.getByRole('menuitem').filter({ hasText: lang === 'en' ? 'Bargaining' : '议价' }).first().click().catch(async () => {
+        await page.getByRole('menuitem').nth(6).click();
+      });
+      await page.getByText('/jj1').first().waitFor();
+      if (shots) await h.screenshot(page, `quick-replies-${lang}`);
+      await page.goto(`${h.baseUrl}/knowledge`);
+      await page.getByTestId('knowledge-page').waitFor();
+      await page.getByRole('tab').nth(1).click();
+      await page.getByTestId('product-card').first().waitFor();
+      expect(await page.getByTestId('product-card').count()).toBe(3);
+      if (shots && lang === 'zh-CN') {
+        await page.getByTestId('product-card').first().click();
+        await page.locator('.ant-drawer-body').getByText(/尺码表/).waitFor();
+        await h.screenshot(page, 'quick-replies-knowledge-zh-CN');
+      }
+    }
+  });
+});

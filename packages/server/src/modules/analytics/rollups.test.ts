@@ -1,0 +1,3 @@
+import { rollupContract } from './rollups.contract.js';
+
+rollupContract('sqlite');

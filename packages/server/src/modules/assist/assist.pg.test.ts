@@ -1,0 +1,3 @@
+import { assistContract } from './assist.contract.js';
+
+assistContract('postgres', { full: false });
