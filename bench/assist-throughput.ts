@@ -129,9 +129,9 @@ async function login(base: string, email: string, password: string): Promise<str
 export const bench: Bench = {
   name: 'assist-throughput',
   async run({ quick }) {
-    const buyers = quick ? 150 : 300;
-    const perBuyer = quick ? 15 : 15;
-    const rounds = quick ? 2 : 3;
+    const buyers = quick ? 60 : 300;
+    const perBuyer = quick ? 8 : 15;
+    const rounds = quick ? 1 : 3;
     const dir = mkdtempSync(join(tmpdir(), 'kefu-bench-assist-'));
     const server = await startServer({ ...defaultConfig(dir), port: 0, dbPath: join(dir, 'kefu.db'), dataDir: dir, demo: true, scryptLogN: 10, logLevel: 'silent' });
     const off: number[] = [];

@@ -208,7 +208,10 @@ export const bench: Bench = {
       refreshed += r.refreshed;
     }
     const median = (xs: number[]) => percentile(xs, 50);
-    if (on.length === 0) on.push(NaN), off.push(NaN);
+    if (on.length === 0) {
+      on.push(NaN);
+      off.push(NaN);
+    }
 
     const p95 = percentile(rollupMs, 95);
     const rawMed = median(rawMs);

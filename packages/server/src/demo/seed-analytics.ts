@@ -9,7 +9,6 @@ import type { DemoSeeder } from './seed-demo.js';
 const SEC = 1000;
 const MIN = 60 * SEC;
 const HOUR = 60 * MIN;
-const DAY = 24 * HOUR;
 
 /** Buyer questions per scenario, with the reply an agent gives (written for the demo). */
 const TALK: Record<string, { ask: string[]; reply: string[] }> = {

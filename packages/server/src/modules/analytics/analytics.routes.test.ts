@@ -18,7 +18,7 @@ describe('KPI dashboard API', () => {
     const shops = (await api.get('/api/shops')).body.shops as Array<{ id: string; name: string }>;
     shopId = shops.find((s) => s.name === '山野户外旗舰店')!.id;
     agentId = (await server.ctx.storage.db.selectFrom('agents').select('id').where('display_name', '=', '小美').executeTakeFirstOrThrow()).id;
-  });
+  }, 60_000);
   afterAll(async () => server?.cleanup());
 
   async function engineFor(from: string, to: string) {

@@ -47,7 +47,7 @@ export class RollupWriter {
     if (set.has(buyer)) return;
     set.add(buyer);
     this.size++;
-    if (this.size >= (this.opts.maxBatch ?? 2000)) this.schedule(0);
+    if (this.size >= (this.opts.maxBatch ?? 20_000)) this.schedule(0);
     else this.schedule(this.opts.delayMs ?? 2000);
   }
 

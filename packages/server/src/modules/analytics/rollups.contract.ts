@@ -79,7 +79,7 @@ export function rollupContract(engine: Engine): void {
       data = generateBuyers(gen, 0, N);
       // Orders of a buyer unknown to the chat (imported by nickname only): silent, never attributed.
       data.orders.push({ ...data.orders[0]!, id: 'o_nick', external_id: 'T_nick', buyer_id: null, buyer_nick: '路人甲', created_at: gen.start + 86_400_000 * 3, paid_at: gen.start + 86_400_000 * 3 + 60_000 });
-    });
+    }, 60_000);
     afterAll(async () => cleanup?.());
 
     it('the generated data has every case the figures distinguish', () => {

@@ -97,6 +97,9 @@ interface Pending {
 }
 
 const MAX_TRACKED = 5000;
+/** Per-conversation and per-buyer caches hold every active chat (10,000 concurrent buyers must not thrash them). */
+const MAX_CONVS = 100_000;
+const ORDER_VARS = /\{(订单号|快递|物流单号|金额|收货地址)\}/;
 const SUGGESTIONS = 5;
 const SCENARIO_FLUSH_MS = 250;
 
@@ -104,10 +107,10 @@ function norm(s: string): string {
   return s.replace(/\s+/g, '').trim();
 }
 
-function remember<K, V>(map: Map<K, V>, key: K, value: V): void {
+function remember<K, V>(map: Map<K, V>, key: K, value: V, max = MAX_TRACKED): void {
   map.delete(key);
   map.set(key, value);
-  if (map.size > MAX_TRACKED) map.delete(map.keys().next().value as K);
+  if (map.size > max) map.delete(map.keys().next().value as K);
 }
 
 export function replyToItem(r: QuickReplyRow): SuggestItem {
@@ -151,6 +154,7 @@ export class AssistService {
   private readonly orders = new Map<string, { at: number; value: Awaited<ReturnType<AssistRepository['latestOrder']>> }>();
   private scenarioQueue: Array<{ shopId: string; conversationId: string; messageId: string; scenario: string }> = [];
   private scenarioFlush: Promise<void> | null = null;
+  private scenarioChain: Promise<void> = Promise.resolve();
   private readonly inflight = new Set<Promise<unknown>>();
   private readonly offs: Array<() => void> = [];
   /** Set false to measure the message path without suggestions (bench). */
@@ -174,6 +178,11 @@ export class AssistService {
         if (m.kind !== 'text' || !m.text) return;
         if (m.sender === 'buyer') this.track(this.onBuyerMessage(e.shopId ?? '', p));
         else if (m.sender === 'agent') this.track(this.onAgentMessage(e.shopId ?? '', p));
+      }),
+      // A changed order must not wait out the cache's TTL.
+      this.ctx.events.onAny((e) => {
+        const buyerId = e.name.startsWith('order.') ? (e.payload as { order?: { buyerId?: string | null } } | null)?.order?.buyerId : null;
+        if (buyerId && e.shopId) this.orders.delete(`${e.shopId}:${buyerId}`);
       }),
       this.ctx.events.on(ASSIST_EVENTS.libraryChanged, (e) => {
         if (e.shopId) this.libs.delete(e.shopId);
@@ -288,7 +297,9 @@ export class AssistService {
     lib: Library,
     productSku?: string,
     hint?: { buyerId: string; agentId: string | null },
-  ): Promise<{ vars: Partial<Record<VariableName, string>>; productSku?: string }> {
+    /** false: leave the order variables out (the caller adds them with `orderVars` only if a text needs them). */
+    withOrder = true,
+  ): Promise<{ vars: Partial<Record<VariableName, string>>; productSku?: string; buyerId?: string }> {
     const vars: Partial<Record<VariableName, string>> = { 店铺: lib.shopName, 营业时间: lib.hoursText, 买家称呼: '亲' };
     let sku = productSku;
     if (!conversationId) return { vars, ...(sku ? { productSku: sku } : {}) };
@@ -297,7 +308,7 @@ export class AssistService {
       const [ref, product] = await Promise.all([this.repo.conversationRef(shopId, conversationId), this.repo.lastProductPayload(shopId, conversationId)]);
       if (!ref) return { vars };
       cc = { buyerId: ref.buyer_id, agentId: ref.assigned_agent_id, nickname: ref.nickname, product: parseJson<ProductCard>(product, {}), order: null };
-      remember(this.convs, conversationId, cc);
+      remember(this.convs, conversationId, cc, MAX_CONVS);
     }
     if (hint) cc.agentId = hint.agentId;
     if (cc.nickname && !/^访客/.test(cc.nickname)) vars['买家称呼'] = cc.nickname;
@@ -309,7 +320,13 @@ export class AssistService {
     const product = sku ? lib.products.find((p) => p.sku === sku) : undefined;
     if (product) vars['商品'] = product.name;
     else if (cc.product.title) vars['商品'] = cc.product.title;
-    const o = await this.cached(this.orders, `${shopId}:${cc.buyerId}`, 15_000, () => this.repo.latestOrder(shopId, cc.buyerId));
+    if (withOrder) await this.orderVars(shopId, cc.buyerId, vars);
+    return { vars, buyerId: cc.buyerId, ...(sku ? { productSku: sku } : {}) };
+  }
+
+  /** Adds the buyer's latest order (number, courier, tracking number, amount, address) to `vars`. */
+  private async orderVars(shopId: string, buyerId: string, vars: Partial<Record<VariableName, string>>): Promise<void> {
+    const o = await this.cached(this.orders, `${shopId}:${buyerId}`, 15_000, () => this.repo.latestOrder(shopId, buyerId));
     if (o) {
       vars['订单号'] = o.external_id;
       if (o.courier) vars['快递'] = o.courier;
@@ -321,7 +338,6 @@ export class AssistService {
         if (parts.length) vars['收货地址'] = parts.join('');
       }
     }
-    return { vars, ...(sku ? { productSku: sku } : {}) };
   }
 
   private async cached<T>(map: Map<string, { at: number; value: T }>, key: string, ttl: number, load: () => Promise<T>): Promise<T> {
@@ -329,7 +345,7 @@ export class AssistService {
     const t = this.now();
     if (have && t - have.at < ttl) return have.value;
     const value = await load();
-    remember(map, key, { at: t, value });
+    remember(map, key, { at: t, value }, MAX_CONVS);
     return value;
   }
 
@@ -340,12 +356,16 @@ export class AssistService {
   ) {
     const lib = await this.library(shopId);
     const c = input.classification ?? (await this.classify(shopId, input.text));
-    const v = await this.variables(shopId, input.conversationId ?? null, lib, input.productSku, input.hint);
+    const v = await this.variables(shopId, input.conversationId ?? null, lib, input.productSku, input.hint, false);
     const ranked = suggest(
       lib.index,
       { scenario: c.scenario, alternatives: c.top.slice(1), text: input.text, shopStats: lib.stats, ...(v.productSku ? { productSku: v.productSku } : {}) },
       input.limit ?? SUGGESTIONS,
     );
+    // The order is read only when a ranked text (or a reply that may be sent automatically) uses an order variable.
+    const texts = ranked.map((s) => lib.replyById.get(s.id)?.text ?? lib.faq.find((f) => f.id === s.id)?.answer ?? '');
+    if (lib.settings.autoAnswer) for (const r of lib.replies) if (r.safe_for_auto === 1 && r.scenario === c.scenario) texts.push(r.text);
+    if (v.buyerId && texts.some((t) => ORDER_VARS.test(t))) await this.orderVars(shopId, v.buyerId, v.vars);
     const items: SuggestionItemDto[] = ranked.map((s) => {
       const reply = lib.replyById.get(s.id);
       const faq = reply ? undefined : lib.faq.find((f) => f.id === s.id);
@@ -385,10 +405,7 @@ export class AssistService {
 
   private async onBuyerMessage(shopId: string, p: MessageCreatedEvent): Promise<void> {
     const m = p.message;
-    const X = process.env.X ?? '';
-    if (X === 'none') { this.ctx.events.emit(ASSIST_EVENTS.suggestions, shopId, { agentIds: [], frame: { type: 'suggestions', conversationId: m.conversationId, messageId: m.id, seq: m.seq, scenario: 'other', confidence: 0, items: [] } }); return; }
     const c = await this.classify(shopId, m.text!);
-    if (X === 'classify') { this.ctx.events.emit(ASSIST_EVENTS.suggestions, shopId, { agentIds: [], frame: { type: 'suggestions', conversationId: m.conversationId, messageId: m.id, seq: m.seq, scenario: c.scenario, confidence: 0, items: [] } }); return; }
     this.queueScenario({ shopId, conversationId: m.conversationId, messageId: m.id, scenario: c.scenario });
     const { items, lib, vars } = await this.suggestFor(shopId, {
       text: m.text!,
@@ -472,17 +489,21 @@ export class AssistService {
     if (!this.scenarioFlush) this.scenarioFlush = new Promise<void>((r) => setTimeout(r, SCENARIO_FLUSH_MS).unref()).then(() => this.flushScenarios());
   }
 
-  private async flushScenarios(): Promise<void> {
-    while (this.scenarioQueue.length) {
-      const batch = this.scenarioQueue;
-      this.scenarioQueue = [];
-      try {
-        await this.repo.setScenarios(batch);
-      } catch (err) {
-        this.ctx.log.error({ err }, 'storing message scenarios failed');
+  /** Writes what is queued; serialised, so awaiting it also waits for a flush already running. */
+  private flushScenarios(): Promise<void> {
+    this.scenarioChain = this.scenarioChain.then(async () => {
+      this.scenarioFlush = null;
+      while (this.scenarioQueue.length) {
+        const batch = this.scenarioQueue;
+        this.scenarioQueue = [];
+        try {
+          await this.repo.setScenarios(batch);
+        } catch (err) {
+          this.ctx.log.error({ err }, 'storing message scenarios failed');
+        }
       }
-    }
-    this.scenarioFlush = null;
+    });
+    return this.scenarioChain;
   }
 }
 

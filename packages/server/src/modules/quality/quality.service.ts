@@ -49,6 +49,7 @@ export interface LintResult {
 }
 
 const rulesCache = new Map<string, CoachRules>();
+const COACH_TTL_MS = 60_000;
 
 /** Rules objects are cached by (platform, override JSON) so core's per-object caches stay warm. */
 function rulesFor(platform: Platform, overrideJson: string, override: CoachRulesOverride): CoachRules {
@@ -75,6 +76,8 @@ function parseJson<T>(text: string | null | undefined, fallback: T): T {
 export class QualityService {
   readonly repo: QualityRepository;
   private readonly now: () => number;
+  /** Resolved coach per shop: read on every buyer message, so cached until its settings or the shop change (events from any process). */
+  private readonly coaches = new Map<string, { at: number; value: Promise<ShopCoach> }>();
 
   constructor(private readonly ctx: AppContext, now: () => number = Date.now) {
     this.repo = new QualityRepository(ctx.storage.db);
@@ -94,15 +97,32 @@ export class QualityService {
       if (!own(e.origin) || !e.shopId || p.reason !== 'closed') return;
       await this.scoreClosed(e.shopId, p.conversation.id);
     });
+    const forget = (e: { shopId: string | null }) => void (e.shopId && this.coaches.delete(e.shopId));
+    const offSettings = this.ctx.events.on('coach.settings_updated', forget);
+    const offShop = this.ctx.events.on('shop.updated', forget);
     this.ctx.onClose.push(() => {
       offMsg();
       offConv();
+      offSettings();
+      offShop();
     });
   }
 
   // ---- settings --------------------------------------------------------------------------------
 
-  async coach(shopId: string): Promise<ShopCoach> {
+  /** The shop's coach configuration (cached; a missed invalidation from another process expires after COACH_TTL_MS). */
+  coach(shopId: string): Promise<ShopCoach> {
+    const have = this.coaches.get(shopId);
+    const t = this.now();
+    if (have && t - have.at < COACH_TTL_MS) return have.value;
+    const value = this.loadCoach(shopId);
+    value.catch(() => this.coaches.get(shopId)?.value === value && this.coaches.delete(shopId));
+    if (this.coaches.size > 10_000) this.coaches.clear();
+    this.coaches.set(shopId, { at: t, value });
+    return value;
+  }
+
+  private async loadCoach(shopId: string): Promise<ShopCoach> {
     const [row, platformRaw] = await Promise.all([this.repo.settings(shopId), this.repo.shopPlatform(shopId)]);
     const platform = platformOf(platformRaw);
     const overrideJson = row?.rules_override ?? '{}';
@@ -131,6 +151,7 @@ export class QualityService {
       updated_at: this.now(),
     };
     await this.repo.saveSettings(row);
+    this.coaches.delete(shopId);
     return this.coach(shopId);
   }
 
