@@ -40,7 +40,10 @@ export class BuyerSocket {
       } catch {
         return;
       }
-      if (f?.type === 'pong' && this.pongTimer) (clearTimeout(this.pongTimer), (this.pongTimer = null));
+      if (f?.type === 'pong' && this.pongTimer) {
+        clearTimeout(this.pongTimer);
+        this.pongTimer = null;
+      }
       this.h.onFrame(f);
     };
     ws.onclose = (e) => {

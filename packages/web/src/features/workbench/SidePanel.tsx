@@ -1,6 +1,6 @@
 import { SearchOutlined } from '@ant-design/icons';
 import type { ConversationDto } from '@kefu/contracts';
-import { Button, Collapse, Descriptions, Empty, Input, List, Tabs, Tag, Typography } from 'antd';
+import { Button, Descriptions, Empty, Input, List, Tabs, Tag, Typography } from 'antd';
 import dayjs from 'dayjs';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';

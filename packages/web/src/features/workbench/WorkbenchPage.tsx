@@ -103,7 +103,6 @@ export function WorkbenchPage() {
     if (!selectedId) return;
     rt.openThread(selectedId).catch((err: unknown) => void message.error(errorMessage(err)));
     // Open once per selection; the store keeps the thread live afterwards.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [selectedId]);
 
   // Reading the open conversation clears its unread count.
