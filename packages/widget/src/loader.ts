@@ -27,6 +27,7 @@
   const button = document.createElement('button');
   button.type = 'button';
   button.setAttribute('aria-label', '联系客服');
+  button.setAttribute('data-testid', 'kefu-launcher');
   button.textContent = '💬 联系客服';
   css(button, {
     position: 'fixed', right: '20px', bottom: '20px', zIndex: '2147483000', border: '0', borderRadius: '24px',
@@ -45,6 +46,7 @@
   frame.title = '在线客服';
   frame.src = `${kefuOrigin}/widget/app.html?key=${encodeURIComponent(shopKey)}&parent=${encodeURIComponent(location.origin)}`;
   frame.setAttribute('allow', 'clipboard-write');
+  frame.setAttribute('data-testid', 'kefu-frame');
   css(frame, { position: 'fixed', zIndex: '2147483001', border: '0', background: '#fff', display: 'none', boxShadow: '0 8px 30px rgba(0,0,0,.25)' });
 
   let open = false;

@@ -42,6 +42,7 @@ head.append(titleBox, closeBtn);
 const notice = el('div', 'kf-notice');
 const list = el('div', 'kf-list');
 list.setAttribute('role', 'log');
+list.dataset.testid = 'kf-list';
 const more = el('button', 'kf-more', '查看更早的消息');
 const typing = el('div', 'kf-typing');
 const emojiBox = el('div', 'kf-emoji');
@@ -58,7 +59,9 @@ const input = el('textarea');
 input.rows = 1;
 input.placeholder = '请输入您的问题…';
 input.maxLength = 2000;
+input.dataset.testid = 'kf-input';
 const sendBtn = el('button', 'kf-send', '发送');
+sendBtn.dataset.testid = 'kf-send';
 bar.append(emojiBtn, imgBtn, fileInput, input, sendBtn);
 for (const e of EMOJIS) {
   const b = el('button', undefined, e);
@@ -159,6 +162,8 @@ function safeText(text: string): HTMLElement {
 
 function rowFor(sender: string, kind: string, text: string | undefined, payload: unknown, label: string): HTMLElement {
   const row = el('div', `kf-row ${sender === 'buyer' ? 'buyer' : sender === 'system' ? 'system' : 'them'}`);
+  // Stable hooks for tests: kf-msg-buyer / kf-msg-agent / kf-msg-auto / kf-msg-system.
+  row.dataset.testid = `kf-msg-${sender}`;
   const bubble = el('div', 'kf-bubble');
   if (label) bubble.append(el('div', 'kf-who', label));
   renderBody(bubble, kind, text, payload);

@@ -1,7 +1,7 @@
 import { CloseCircleOutlined, LoginOutlined, SwapOutlined } from '@ant-design/icons';
 import type { ConversationDto } from '@kefu/contracts';
 import { Button, Popconfirm, Space, Spin, Tag, Tooltip, Typography } from 'antd';
-import { forwardRef, useEffect, useLayoutEffect, useMemo, useRef } from 'react';
+import { forwardRef, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { QuickReplyItem } from './api.js';
 import { useAuth } from '../../auth/AuthContext.js';
@@ -9,6 +9,10 @@ import { CoachBar } from '../coach/CoachBar.js';
 import { Composer, type ComposerHandle } from './Composer.js';
 import { MessageBubble, PendingBubble } from './MessageBubble.js';
 import type { PendingMessage, SendKind, Thread } from './store.js';
+
+/** Bubbles rendered when a conversation opens; older loaded ones are revealed STEP at a time on scroll up. */
+const WINDOW = 120;
+const STEP = 100;
 
 const STATUS_COLOR: Record<ConversationDto['status'], string> = { open: 'processing', waiting: 'warning', assigned: 'success', closed: 'default' };
 
@@ -44,7 +48,17 @@ export const ChatPane = forwardRef<ComposerHandle, Props>(function ChatPane(p, c
   const stick = useRef(true);
   const prevHeight = useRef<number | null>(null);
   const messages = p.thread?.messages ?? [];
-  const firstSeq = messages[0]?.seq;
+  // Window over a long loaded history: switching to a conversation scrolled far back renders its newest WINDOW
+  // bubbles, not thousands. The window is anchored by seq so live messages append without shifting the view.
+  const [win, setWin] = useState<{ id: string; fromSeq: number } | null>(null);
+  // Leaving a conversation forgets its window: coming back shows the newest bubbles again.
+  if (win && win.id !== c.id) setWin(null);
+  const defaultFrom = messages.length > WINDOW ? messages[messages.length - WINDOW]!.seq : 0;
+  const fromSeq = win && win.id === c.id ? win.fromSeq : defaultFrom;
+  const firstShown = fromSeq > 0 ? messages.findIndex((m) => m.seq >= fromSeq) : 0;
+  const shown = firstShown > 0 ? messages.slice(firstShown) : messages;
+  const hidden = shown.length < messages.length;
+  const firstSeq = shown[0]?.seq;
   const lastSeq = messages[messages.length - 1]?.seq;
   const mine = c.assignedAgentId === p.agentId;
   const typing = (p.thread?.buyerTypingUntil ?? 0) > p.now;
@@ -72,14 +86,30 @@ export const ChatPane = forwardRef<ComposerHandle, Props>(function ChatPane(p, c
     stick.current = true;
   }, [c.id]);
 
+  /** Older bubbles: reveal already loaded ones first, then ask the server for the next page. */
+  function earlier() {
+    const el = scroller.current;
+    if (hidden) {
+      if (el) prevHeight.current = el.scrollHeight;
+      const i = Math.max(0, messages.length - shown.length - STEP);
+      setWin({ id: c.id, fromSeq: messages[i]?.seq ?? 0 });
+      return;
+    }
+    if (p.thread?.loaded && p.thread.hasMore && !p.thread.loadingEarlier) {
+      if (el) prevHeight.current = el.scrollHeight;
+      // Keep everything loaded so far on screen once the agent reads further back.
+      setWin({ id: c.id, fromSeq: 0 });
+      p.onLoadEarlier();
+    }
+  }
+
   function onScroll() {
     const el = scroller.current;
     if (!el) return;
     stick.current = el.scrollHeight - el.scrollTop - el.clientHeight < 40;
-    if (el.scrollTop < 60 && p.thread?.loaded && p.thread.hasMore && !p.thread.loadingEarlier) {
-      prevHeight.current = el.scrollHeight;
-      p.onLoadEarlier();
-    }
+    // Reading back: freeze the window so a live message does not drop the top bubble under the agent's eyes.
+    if (!stick.current && (!win || win.id !== c.id)) setWin({ id: c.id, fromSeq: firstSeq ?? 0 });
+    if (el.scrollTop < 60) earlier();
   }
 
   return (
@@ -124,11 +154,8 @@ export const ChatPane = forwardRef<ComposerHandle, Props>(function ChatPane(p, c
           <div style={{ textAlign: 'center', padding: '8px 0' }}>
             {p.thread.loadingEarlier ? (
               <Spin size="small" />
-            ) : p.thread.hasMore ? (
-              <Button type="link" size="small" onClick={() => {
-                if (scroller.current) prevHeight.current = scroller.current.scrollHeight;
-                p.onLoadEarlier();
-              }}>
+            ) : hidden || p.thread.hasMore ? (
+              <Button type="link" size="small" onClick={earlier}>
                 {t('workbench.loadEarlier')}
               </Button>
             ) : (
@@ -136,7 +163,7 @@ export const ChatPane = forwardRef<ComposerHandle, Props>(function ChatPane(p, c
             )}
           </div>
         )}
-        {messages.map((m) => (
+        {shown.map((m) => (
           <MessageBubble key={m.seq} m={m} buyerName={c.buyer.nickname} agentName={p.agentName} />
         ))}
         {p.pending.map((x) => (
