@@ -10,6 +10,9 @@ import { playChime, showDesktop, soundEnabled } from './notify.js';
 import { AgentSocket } from './socket.js';
 import { RealtimeStore, type SendKind, type Snapshot } from './store.js';
 
+/** Pages of 50 loaded per live list: up to 2,000 open conversations. */
+const MAX_LIST_PAGES = 40;
+
 const PAGE = 50;
 
 interface RealtimeApi {
@@ -54,9 +57,19 @@ export function RealtimeProvider({ children }: { children: ReactNode }) {
         const sid = shopRef.current;
         if (!sid) return;
         try {
-          const pages = await Promise.all(filters.map((f) => conversationsApi.list(sid, f)));
+          // Open conversations are followed page by page (a busy shop has hundreds open at once);
+          // closed ones only need their first page, older ones are searched.
+          const loadAll = async (f: ConversationFilter) => {
+            let cursor: string | undefined;
+            for (let page = 0; page < (f === 'closed' ? 1 : MAX_LIST_PAGES); page++) {
+              const res = await conversationsApi.list(sid, f, cursor);
+              store.upsertConversations(res.conversations);
+              if (!res.nextCursor) break;
+              cursor = res.nextCursor;
+            }
+          };
+          await Promise.all(filters.map(loadAll));
           setAvailable(true);
-          for (const p of pages) store.upsertConversations(p.conversations);
         } catch (err) {
           if (err instanceof ApiError && err.status === 404 && err.code === 'resource.not_found' && /没有这个接口/.test(err.message)) setAvailable(false);
         }
