@@ -1,4 +1,5 @@
 import { REALTIME_LIMITS, WS_CLOSE } from '@kefu/contracts';
+import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
 import type { AuthContext } from '../http/auth.js';
 import type { BuyerPrincipal } from '../modules/conversations/buyer-token.js';
@@ -17,6 +18,14 @@ export interface ConnLimits {
   maxBufferedBytes: number;
 }
 
+const CORK_FLUSH_BYTES = 64 * 1024;
+
+function uncork(conn: Connection, sock: Duplex): void {
+  if (!conn.isCorked()) return;
+  conn.uncorked();
+  sock.uncork();
+}
+
 /** One WebSocket: who it is, its delivery streams, rate limit and abuse counters. */
 export class Connection {
   readonly id = newId('ws');
@@ -27,6 +36,7 @@ export class Connection {
   /** Frames are handled one after another so a client's sends keep their order. */
   chain: Promise<void> = Promise.resolve();
   private errors: number[] = [];
+  private corked = false;
 
   constructor(
     readonly ws: WebSocket,
@@ -58,8 +68,26 @@ export class Connection {
       this.close(WS_CLOSE.resync, 'resync');
       return false;
     }
+    // Frames written in one tick (a committed batch's messages, acks) leave in one write instead of one syscall each.
+    const sock = (this.ws as unknown as { _socket?: Duplex | null })._socket;
+    if (sock && !this.corked) {
+      sock.cork();
+      this.corked = true;
+      process.nextTick(uncork, this, sock);
+    }
     this.ws.send(frame);
+    if (this.corked && sock && sock.writableLength > CORK_FLUSH_BYTES) uncork(this, sock);
     return true;
+  }
+
+  /** @internal */
+  uncorked(): void {
+    this.corked = false;
+  }
+
+  /** @internal */
+  isCorked(): boolean {
+    return this.corked;
   }
 
   sendObj(obj: object): boolean {

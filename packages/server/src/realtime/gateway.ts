@@ -206,7 +206,7 @@ export function startGateway(app: FastifyInstance, ctx: AppContext, opts: Gatewa
     const entries = Object.entries(resume).slice(0, 200);
     if (conn.buyer) {
       const buyer = conn.buyer;
-      const conv = await svc().repo.findForBuyer(buyer.shopId, buyer.buyerId);
+      const conv = await svc().findBuyerConversation(buyer);
       conn.sendObj({ ...base, conversation: conv ? await svc().buyerView(conv) : null });
       for (const [id, seq] of entries) {
         if (!conv || conv.id !== id) {

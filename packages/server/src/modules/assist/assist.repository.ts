@@ -196,6 +196,30 @@ export class AssistRepository {
       .executeTakeFirst();
   }
 
+  /** conversationRef and lastProductPayload of many conversations of a shop, in one query. */
+  conversationRefs(shopId: string, conversationIds: readonly string[]) {
+    return this.db
+      .selectFrom('conversations as c')
+      .innerJoin('buyers as b', 'b.id', 'c.buyer_id')
+      .select((eb) => [
+        'c.id',
+        'c.buyer_id',
+        'c.assigned_agent_id',
+        'b.nickname',
+        eb
+          .selectFrom('messages as m')
+          .select('m.payload')
+          .whereRef('m.conversation_id', '=', 'c.id')
+          .where('m.kind', '=', 'product')
+          .orderBy('m.seq', 'desc')
+          .limit(1)
+          .as('product'),
+      ])
+      .where('c.shop_id', '=', shopId)
+      .where('c.id', 'in', conversationIds)
+      .execute();
+  }
+
   async agentName(agentId: string): Promise<string | null> {
     return (await this.db.selectFrom('agents').select('display_name').where('id', '=', agentId).executeTakeFirst())?.display_name ?? null;
   }

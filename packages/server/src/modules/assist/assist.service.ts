@@ -20,6 +20,7 @@ import {
 import type { AppContext } from '../../app-context.js';
 import type { KefuEvent } from '../../events/bus.js';
 import { AppError } from '../../http/errors.js';
+import { BatchLoader } from '../../storage/batch-loader.js';
 import { newId } from '../../storage/ids.js';
 import { describeHours } from '../autoreply/business-hours.js';
 import { CHAT_EVENTS, type MessageCreatedEvent } from '../conversations/conversations.events.js';
@@ -150,6 +151,17 @@ export class AssistService {
   private readonly pending = new Map<string, Pending>();
   private readonly latest = new Map<string, SuggestionsDto>();
   private readonly convs = new Map<string, ConvContext>();
+  /** First messages of many conversations in one turn read their context with one query. */
+  private readonly convRefs = new BatchLoader<string, { buyer_id: string; assigned_agent_id: string | null; nickname: string; product: string | null }>(async (keys) => {
+    const byShop = new Map<string, string[]>();
+    for (const k of keys) {
+      const [shopId, id] = k.split('\u0000') as [string, string];
+      byShop.set(shopId, [...(byShop.get(shopId) ?? []), id]);
+    }
+    const out = new Map<string, { buyer_id: string; assigned_agent_id: string | null; nickname: string; product: string | null }>();
+    for (const [shopId, ids] of byShop) for (const r of await this.repo.conversationRefs(shopId, ids)) out.set(`${shopId}\u0000${r.id}`, r);
+    return out;
+  });
   private readonly agentNames = new Map<string, { at: number; value: string | null }>();
   private readonly orders = new Map<string, { at: number; value: Awaited<ReturnType<AssistRepository['latestOrder']>> }>();
   private scenarioQueue: Array<{ shopId: string; conversationId: string; messageId: string; scenario: string }> = [];
@@ -305,9 +317,9 @@ export class AssistService {
     if (!conversationId) return { vars, ...(sku ? { productSku: sku } : {}) };
     let cc = this.convs.get(conversationId);
     if (!cc) {
-      const [ref, product] = await Promise.all([this.repo.conversationRef(shopId, conversationId), this.repo.lastProductPayload(shopId, conversationId)]);
+      const ref = await this.convRefs.load(`${shopId}\u0000${conversationId}`);
       if (!ref) return { vars };
-      cc = { buyerId: ref.buyer_id, agentId: ref.assigned_agent_id, nickname: ref.nickname, product: parseJson<ProductCard>(product, {}), order: null };
+      cc = { buyerId: ref.buyer_id, agentId: ref.assigned_agent_id, nickname: ref.nickname, product: parseJson<ProductCard>(ref.product, {}), order: null };
       remember(this.convs, conversationId, cc, MAX_CONVS);
     }
     if (hint) cc.agentId = hint.agentId;

@@ -44,6 +44,11 @@ export class ConversationsRepository {
     return this.db.selectFrom('conversations').selectAll().where('shop_id', '=', shopId).where('buyer_id', '=', buyerId).executeTakeFirst();
   }
 
+  /** Conversations of many buyers of a shop (one query). */
+  findForBuyers(shopId: string, buyerIds: readonly string[]): Promise<ConversationRow[]> {
+    return this.db.selectFrom('conversations').selectAll().where('shop_id', '=', shopId).where('buyer_id', 'in', buyerIds).execute();
+  }
+
   /** The buyer's one conversation, created `open` on first use. */
   async ensureForBuyer(shopId: string, buyerId: string, row: ConversationRow): Promise<{ conversation: ConversationRow; created: boolean }> {
     const res = await this.db.insertInto('conversations').values(row).onConflict((oc) => oc.columns(['shop_id', 'buyer_id']).doNothing()).executeTakeFirst();

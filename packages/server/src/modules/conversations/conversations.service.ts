@@ -40,6 +40,7 @@ import {
 } from './conversations.presenter.js';
 import { ConversationsRepository } from './conversations.repository.js';
 import { type AppendResult, MessageWriter } from './message-writer.js';
+import { BatchLoader } from '../../storage/batch-loader.js';
 
 export interface SendInput {
   clientId: string;
@@ -74,6 +75,8 @@ export class ConversationsService {
   private readonly now: () => number;
   private readonly shopChains = new Map<string, Promise<unknown>>();
   private readonly buyerConv = new Map<string, ConversationRow>();
+  /** Buyers' conversations looked up in the same turn (hellos, first sends of many buyers) are read with one query. */
+  private readonly buyerConvLoader: BatchLoader<string, ConversationRow>;
   /** Policy hooks other modules install; `beforeAgentSend` may throw `message.blocked` (quality: the reply coach). */
   readonly hooks: { beforeAgentSend?: (conv: ConversationRow, input: SendInput, auth: AuthContext) => Promise<void> } = {};
 
@@ -81,6 +84,28 @@ export class ConversationsService {
     this.repo = new ConversationsRepository(deps.db);
     this.now = deps.now ?? Date.now;
     this.writer = new MessageWriter(deps.db, this.now, (r) => this.emitMessage(r));
+    this.buyerConvLoader = new BatchLoader(async (keys) => {
+      const byShop = new Map<string, string[]>();
+      for (const k of keys) {
+        const [shopId, buyerId] = k.split('\u0000') as [string, string];
+        byShop.set(shopId, [...(byShop.get(shopId) ?? []), buyerId]);
+      }
+      const out = new Map<string, ConversationRow>();
+      for (const [shopId, buyerIds] of byShop) for (const row of await this.repo.findForBuyers(shopId, buyerIds)) out.set(`${shopId}\u0000${row.buyer_id}`, row);
+      return out;
+    });
+  }
+
+  /** The buyer's conversation, read now (batched with other buyers' lookups of this turn); primes the send path's cache. */
+  async findBuyerConversation(p: BuyerPrincipal): Promise<ConversationRow | undefined> {
+    const conv = await this.buyerConvLoader.load(`${p.shopId}\u0000${p.buyerId}`);
+    if (conv) this.rememberBuyerConv(p.buyerId, conv);
+    return conv;
+  }
+
+  private rememberBuyerConv(buyerId: string, conv: ConversationRow): void {
+    if (this.buyerConv.size > 100_000) this.buyerConv.clear();
+    this.buyerConv.set(buyerId, conv);
   }
 
   // ---- buyer side ------------------------------------------------------------------------------
@@ -143,7 +168,7 @@ export class ConversationsService {
     let conv: ConversationRow;
     // A buyer's conversation id never changes (one per buyer and shop), so it is safe to cache.
     const cached = this.buyerConv.get(p.buyerId);
-    const existing = cached && cached.shop_id === p.shopId && (!input.conversationId || input.conversationId === cached.id) ? cached : input.conversationId ? null : await this.repo.findForBuyer(p.shopId, p.buyerId);
+    const existing = cached && cached.shop_id === p.shopId && (!input.conversationId || input.conversationId === cached.id) ? cached : input.conversationId ? null : await this.findBuyerConversation(p);
     if (existing) conv = existing;
     else if (input.conversationId) conv = await this.buyerOwned(p, input.conversationId);
     else {
@@ -171,8 +196,7 @@ export class ConversationsService {
         })
       ).conversation;
     }
-    if (this.buyerConv.size > 100_000) this.buyerConv.clear();
-    this.buyerConv.set(p.buyerId, conv);
+    this.rememberBuyerConv(p.buyerId, conv);
     const r = await this.writer.append({
       shopId: p.shopId,
       conversationId: conv.id,

@@ -31,6 +31,15 @@ interface Pending {
 
 const MAX_BATCH = 512;
 
+/** Every column of `conversations`, for RETURNING after UPDATE … FROM (SQLite refuses `conversations.*` there). */
+const CONVERSATION_COLUMNS = [
+  'id', 'shop_id', 'buyer_id', 'status', 'assigned_agent_id', 'group_id', 'scenario', 'last_seq', 'last_message_at', 'waiting_since',
+  'queued_at', 'unread', 'agent_read_seq', 'buyer_read_seq', 'session_started_at', 'created_at', 'updated_at', 'closed_at',
+] as const satisfies ReadonlyArray<keyof ConversationRow>;
+// A column added to the table but not to the list above fails type checking here.
+const allColumnsListed: [Exclude<keyof ConversationRow, (typeof CONVERSATION_COLUMNS)[number]>] extends [never] ? true : never = true;
+void allColumnsListed;
+
 type SenderClass = 'buyer' | 'agent' | 'note' | 'other';
 /** Messages that change a conversation's counters the same way. */
 const classOf = (i: AppendInput): SenderClass => (i.kind === 'note' ? 'note' : i.sender === 'buyer' ? 'buyer' : i.sender === 'agent' ? 'agent' : 'other');
@@ -141,42 +150,67 @@ export class MessageWriter {
     const t = this.now();
     const rows: MessageRow[] = [];
     const convAfter = new Map<string, ConversationRow>();
-    // Runs: consecutive fresh inputs of one conversation and one sender class share one update.
+    // Runs: consecutive fresh inputs of one conversation (and shop) and one sender class share one seq allocation.
     const byConv = new Map<string, number[]>();
-    for (const i of fresh) byConv.set(inputs[i]!.conversationId, [...(byConv.get(inputs[i]!.conversationId) ?? []), i]);
-    for (const [conversationId, idxs] of byConv) {
-      let r = 0;
-      while (r < idxs.length) {
-        const cls = classOf(inputs[idxs[r]!]!);
-        let e = r + 1;
-        while (e < idxs.length && classOf(inputs[idxs[e]!]!) === cls) e++;
-        const run = idxs.slice(r, e);
-        const first = inputs[run[0]!]!;
-        const conversation = await this.bumpConversation(trx, first.shopId, conversationId, cls, run.length, t);
-        if (!conversation) for (const i of run) out[i] = new AppError('conversation.not_found');
-        else {
-          convAfter.set(conversationId, conversation);
-          let seq = Number(conversation.last_seq) - run.length;
-          for (const i of run) {
-            const input = inputs[i]!;
-            const message: MessageRow = {
-              id: newId('msg', t),
-              shop_id: input.shopId,
-              conversation_id: conversationId,
-              seq: ++seq,
-              client_id: input.clientId,
-              sender: input.sender,
-              agent_id: input.agentId,
-              kind: input.kind,
-              text: input.text,
-              payload: input.payload === null || input.payload === undefined ? null : JSON.stringify(input.payload),
-              created_at: t,
-            };
-            rows.push(message);
-            out[i] = { message, conversation, duplicate: false };
+    for (const i of fresh) {
+      const k = key(inputs[i]!.shopId, inputs[i]!.conversationId);
+      const list = byConv.get(k);
+      if (list) list.push(i);
+      else byConv.set(k, [i]);
+    }
+    const runsOf = new Map<string, Array<{ cls: SenderClass; idxs: number[] }>>();
+    let rounds = 0;
+    for (const [convKey, idxs] of byConv) {
+      const runs: Array<{ cls: SenderClass; idxs: number[] }> = [];
+      for (const i of idxs) {
+        const cls = classOf(inputs[i]!);
+        const last = runs[runs.length - 1];
+        if (last && last.cls === cls) last.idxs.push(i);
+        else runs.push({ cls, idxs: [i] });
+      }
+      runsOf.set(convKey, runs);
+      rounds = Math.max(rounds, runs.length);
+    }
+    // Round k allocates the k-th run of every conversation: one statement per sender class and round, so a
+    // conversation's runs still get their seqs in order.
+    for (let k = 0; k < rounds; k++) {
+      const byClass = new Map<SenderClass, Array<{ conversationId: string; shopId: string; idxs: number[] }>>();
+      for (const runs of runsOf.values()) {
+        const run = runs[k];
+        if (!run) continue;
+        const list = byClass.get(run.cls) ?? [];
+        const first = inputs[run.idxs[0]!]!;
+        list.push({ conversationId: first.conversationId, shopId: first.shopId, idxs: run.idxs });
+        byClass.set(run.cls, list);
+      }
+      for (const [cls, list] of byClass) {
+        const after = await this.bumpConversations(trx, cls, list.map((r) => ({ conversationId: r.conversationId, shopId: r.shopId, n: r.idxs.length })), t);
+        for (const { conversationId, shopId, idxs: run } of list) {
+          const conversation = after.get(key(shopId, conversationId));
+          if (!conversation) for (const i of run) out[i] = new AppError('conversation.not_found');
+          else {
+            convAfter.set(conversationId, conversation);
+            let seq = Number(conversation.last_seq) - run.length;
+            for (const i of run) {
+              const input = inputs[i]!;
+              const message: MessageRow = {
+                id: newId('msg', t),
+                shop_id: input.shopId,
+                conversation_id: conversationId,
+                seq: ++seq,
+                client_id: input.clientId,
+                sender: input.sender,
+                agent_id: input.agentId,
+                kind: input.kind,
+                text: input.text,
+                payload: input.payload === null || input.payload === undefined ? null : JSON.stringify(input.payload),
+                created_at: t,
+              };
+              rows.push(message);
+              out[i] = { message, conversation, duplicate: false };
+            }
           }
         }
-        r = e;
       }
     }
     for (let i = 0; i < rows.length; i += 100) await trx.insertInto('messages').values(rows.slice(i, i + 100)).execute();
@@ -198,27 +232,41 @@ export class MessageWriter {
     return out as Array<AppendResult | AppError>;
   }
 
-  /** Allocates `n` seqs and updates the conversation's counters in one statement. */
-  private bumpConversation(trx: Transaction<Database>, shopId: string, conversationId: string, cls: SenderClass, n: number, t: number): Promise<ConversationRow | undefined> {
-    let q = trx
-      .updateTable('conversations')
-      .set({ last_seq: sql<number>`last_seq + ${n}`, updated_at: t })
-      .where('id', '=', conversationId)
-      .where('shop_id', '=', shopId);
-    if (cls !== 'note') q = q.set({ last_message_at: t });
-    if (cls === 'buyer') {
-      q = q.set({
-        unread: sql<number>`unread + ${n}`,
-        waiting_since: sql<number>`coalesce(waiting_since, ${t})`,
-        // A buyer message reopens a closed conversation; routing picks it up from `open`.
-        session_started_at: sql<number>`case when status = 'closed' then ${t} else session_started_at end`,
-        closed_at: sql<number | null>`case when status = 'closed' then null else closed_at end`,
-        status: sql<string>`case when status = 'closed' then 'open' else status end`,
-      });
-    } else if (cls === 'agent') {
-      q = q.set({ unread: 0, waiting_since: null, agent_read_seq: sql<number>`last_seq + ${n}` });
+  /**
+   * Allocates `n` seqs for each listed conversation and updates its counters: one UPDATE … FROM (VALUES …)
+   * statement for the whole list (same SQL on SQLite and PostgreSQL). Keyed by shop and conversation id;
+   * conversations not found (or of another shop) are missing.
+   */
+  private async bumpConversations(
+    trx: Transaction<Database>,
+    cls: SenderClass,
+    list: ReadonlyArray<{ conversationId: string; shopId: string; n: number }>,
+    t: number,
+  ): Promise<Map<string, ConversationRow>> {
+    const out = new Map<string, ConversationRow>();
+    const c = sql.ref('conversations');
+    for (let i = 0; i < list.length; i += 500) {
+      const part = list.slice(i, i + 500);
+      const values = sql.join(part.map((r) => sql`(${r.conversationId}, cast(${r.n} as integer), ${r.shopId})`));
+      const sets = [sql`last_seq = ${c}.last_seq + v.column2`, sql`updated_at = ${t}`];
+      if (cls !== 'note') sets.push(sql`last_message_at = ${t}`);
+      if (cls === 'buyer') {
+        sets.push(
+          sql`unread = ${c}.unread + v.column2`,
+          sql`waiting_since = coalesce(${c}.waiting_since, ${t})`,
+          // A buyer message reopens a closed conversation; routing picks it up from `open`.
+          sql`session_started_at = case when ${c}.status = 'closed' then ${t} else ${c}.session_started_at end`,
+          sql`closed_at = case when ${c}.status = 'closed' then null else ${c}.closed_at end`,
+          sql`status = case when ${c}.status = 'closed' then 'open' else ${c}.status end`,
+        );
+      } else if (cls === 'agent') {
+        sets.push(sql`unread = 0`, sql`waiting_since = null`, sql`agent_read_seq = ${c}.last_seq + v.column2`);
+      }
+      const res = await sql<ConversationRow>`update conversations set ${sql.join(sets)} from (values ${values}) as v
+        where ${c}.id = v.column1 and ${c}.shop_id = v.column3 returning ${sql.join(CONVERSATION_COLUMNS.map((col) => sql.ref(`conversations.${col}`)))}`.execute(trx);
+      for (const row of res.rows) out.set(`${row.shop_id}\u0000${row.id}`, row);
     }
-    return q.returningAll().executeTakeFirst();
+    return out;
   }
 
   /** Resolves when everything queued so far is committed (tests, shutdown). */

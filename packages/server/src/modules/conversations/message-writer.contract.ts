@@ -1,0 +1,98 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Storage } from '../../storage/create-db.js';
+import { newId } from '../../storage/ids.js';
+import { type Engine, testStorage } from '../../test/harness.js';
+import { type AppendInput, type AppendResult, MessageWriter } from './message-writer.js';
+
+/** Group commit of the message writer: seqs, counters and idempotency when many conversations share a batch (SQLite and PostgreSQL). */
+export function messageWriterContract(engine: Engine): void {
+  describe(`message writer (${engine})`, () => {
+    let storage: Storage;
+    let cleanup: () => Promise<void>;
+    let shopId: string;
+    let otherShop: string;
+    const T = 1_795_000_000_000;
+
+    beforeAll(async () => {
+      ({ storage, cleanup } = await testStorage(engine));
+      const db = storage.db;
+      const orgId = newId('org');
+      await db.insertInto('organizations').values({ id: orgId, name: '测试组织', created_at: T }).execute();
+      shopId = newId('shop');
+      otherShop = newId('shop');
+      for (const id of [shopId, otherShop]) {
+        await db
+          .insertInto('shops')
+          .values({ id, org_id: orgId, name: '山野户外', platform: 'taobao', time_zone: 'Asia/Shanghai', business_hours: '{}', public_key: newId('pk'), settings: '{}', created_at: T })
+          .execute();
+      }
+    });
+    afterAll(async () => cleanup?.());
+
+    async function conversation(status = 'assigned'): Promise<string> {
+      const buyer = newId('buyer');
+      const id = newId('conv');
+      await storage.db.insertInto('buyers').values({ id: buyer, shop_id: shopId, anon_id: newId('anon'), external_id: null, nickname: '买家', created_at: T, last_seen_at: T, last_agent_id: null }).execute();
+      await storage.db
+        .insertInto('conversations')
+        .values({
+          id, shop_id: shopId, buyer_id: buyer, status, assigned_agent_id: null, group_id: null, scenario: null, last_seq: 0, last_message_at: null,
+          waiting_since: null, queued_at: null, unread: 0, agent_read_seq: 0, buyer_read_seq: 0, session_started_at: T, created_at: T, updated_at: T,
+          closed_at: status === 'closed' ? T : null,
+        })
+        .execute();
+      return id;
+    }
+
+    const input = (conversationId: string, sender: 'buyer' | 'agent' | 'system', clientId: string, kind = 'text'): AppendInput => ({
+      shopId, conversationId, clientId, sender, agentId: null, kind, text: clientId, payload: null,
+    });
+
+    it('allocates gap-free seqs in arrival order per conversation when runs of buyer, agent and note messages share a batch', async () => {
+      const [a, b] = [await conversation(), await conversation()];
+      const committed: AppendResult[] = [];
+      const writer = new MessageWriter(storage.db, () => T + 5, (r) => committed.push(r));
+      const order: Array<[string, 'buyer' | 'agent' | 'system', string, string?]> = [
+        [a, 'buyer', 'a1'], [b, 'buyer', 'b1'], [a, 'buyer', 'a2'], [a, 'agent', 'a3'], [b, 'agent', 'b2'],
+        [a, 'system', 'a4', 'note'], [a, 'buyer', 'a5'], [b, 'buyer', 'b3'], [b, 'buyer', 'b4'],
+      ];
+      const results = await Promise.all(order.map(([c, s, id, kind]) => writer.append(input(c, s, id, kind))));
+      expect(results.map((r) => `${r.message.client_id}:${r.message.seq}`)).toEqual(['a1:1', 'b1:1', 'a2:2', 'a3:3', 'b2:2', 'a4:4', 'a5:5', 'b3:3', 'b4:4']);
+      // Each result carries the conversation as it was right after its own run.
+      expect(results.map((r) => Number(r.conversation.last_seq))).toEqual([2, 1, 2, 3, 2, 4, 5, 4, 4]);
+      expect(Number(results[3]!.conversation.unread)).toBe(0);
+      expect(Number(results[3]!.conversation.agent_read_seq)).toBe(3);
+      const rowA = await storage.db.selectFrom('conversations').selectAll().where('id', '=', a).executeTakeFirstOrThrow();
+      expect({ last_seq: Number(rowA.last_seq), unread: Number(rowA.unread), agent_read_seq: Number(rowA.agent_read_seq), waiting_since: Number(rowA.waiting_since) }).toEqual({ last_seq: 5, unread: 1, agent_read_seq: 3, waiting_since: T + 5 });
+      const rowB = await storage.db.selectFrom('conversations').selectAll().where('id', '=', b).executeTakeFirstOrThrow();
+      expect({ last_seq: Number(rowB.last_seq), unread: Number(rowB.unread) }).toEqual({ last_seq: 4, unread: 2 });
+      // Notes do not move last_message_at; the committed callback fires once per message, in commit order.
+      expect(committed.map((r) => r.message.client_id).sort()).toEqual(['a1', 'a2', 'a3', 'a4', 'a5', 'b1', 'b2', 'b3', 'b4']);
+      const stored = await storage.db.selectFrom('messages').select(['client_id', 'seq']).where('conversation_id', 'in', [a, b]).orderBy('conversation_id').orderBy('seq').execute();
+      expect(stored).toHaveLength(9);
+    });
+
+    it('answers a retried clientId with the stored message, and reopens a closed conversation on a buyer message', async () => {
+      const c = await conversation('closed');
+      const writer = new MessageWriter(storage.db, () => T + 9);
+      const [first, again] = await Promise.all([writer.append(input(c, 'buyer', 'x1')), writer.append(input(c, 'buyer', 'x1'))]);
+      expect(first.duplicate).toBe(false);
+      expect(again).toMatchObject({ duplicate: true });
+      expect(again.message.id).toBe(first.message.id);
+      expect(first.conversation.status).toBe('open');
+      expect(first.conversation.closed_at).toBeNull();
+      const later = await writer.append(input(c, 'buyer', 'x1'));
+      expect(later.duplicate).toBe(true);
+      expect(Number(later.message.seq)).toBe(1);
+    });
+
+    it('refuses a conversation of another shop, without touching the others of the batch', async () => {
+      const c = await conversation();
+      const writer = new MessageWriter(storage.db, () => T);
+      const [ok, wrong] = await Promise.allSettled([writer.append(input(c, 'buyer', 'ok1')), writer.append({ ...input(c, 'buyer', 'w1'), shopId: otherShop })]);
+      expect(ok.status).toBe('fulfilled');
+      expect(wrong.status).toBe('rejected');
+      expect((wrong as PromiseRejectedResult).reason).toMatchObject({ code: 'conversation.not_found' });
+    });
+  });
+}

@@ -1,0 +1,3 @@
+import { messageWriterContract } from './message-writer.contract.js';
+
+messageWriterContract('postgres');
