@@ -75,7 +75,6 @@ async function run(cfg: DriverConfig): Promise<DriverResult> {
     }
   };
 
-  const tStart = now();
   const agents = await Promise.all(
     (cfg.mode === 'kefu' ? cfg.agentCookies ?? [] : ['', '']).map(async (cookie) => {
       const ws = await open(`${wsBase}${cfg.mode === 'kefu' ? '/ws/agent' : '/agent'}`, cookie ? { cookie } : {});

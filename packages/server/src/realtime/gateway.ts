@@ -129,7 +129,10 @@ export function startGateway(app: FastifyInstance, ctx: AppContext, opts: Gatewa
     if (conn.auth) {
       const auth = conn.auth;
       const timer = offlineTimers.get(auth.agent.id);
-      if (timer) (clearTimeout(timer), offlineTimers.delete(auth.agent.id));
+      if (timer) {
+        clearTimeout(timer);
+        offlineTimers.delete(auth.agent.id);
+      }
     }
   }
 

@@ -46,7 +46,13 @@ export class Hub {
     on<PresenceEvent>(CHAT_EVENTS.presence, (p) => {
       const frame = JSON.stringify({ type: 'presence', agentId: p.agentId, status: p.status, load: p.load, maxConcurrent: p.maxConcurrent });
       const sent = new Set<Connection>();
-      for (const s of p.shopIds) for (const c of this.agentsByShop.get(s) ?? []) if (!sent.has(c)) (sent.add(c), c.send(frame));
+      for (const s of p.shopIds) {
+        for (const c of this.agentsByShop.get(s) ?? []) {
+          if (sent.has(c)) continue;
+          sent.add(c);
+          c.send(frame);
+        }
+      }
     });
   }
 

@@ -66,7 +66,10 @@ class FifoMutex {
     if (this.head < this.waiters.length) {
       const next = this.waiters[this.head]!;
       this.waiters[this.head++] = undefined as unknown as () => void;
-      if (this.head > 1024 && this.head * 2 > this.waiters.length) (this.waiters.splice(0, this.head), (this.head = 0));
+      if (this.head > 1024 && this.head * 2 > this.waiters.length) {
+      this.waiters.splice(0, this.head);
+      this.head = 0;
+    }
       next();
     } else {
       this.waiters.length = 0;
