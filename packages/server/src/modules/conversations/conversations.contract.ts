@@ -122,7 +122,8 @@ export function conversationsContract(engine: Engine): void {
       const autos = await eventually(async () => ((await autoTexts(c.id)).length >= 2 ? autoTexts(c.id) : null));
       expect(autos[0]).toContain('欢迎光临忙碌店');
       expect(autos[1]).toContain('现在客服咨询量较多');
-      expect(c.ws.messages(c.id).some((m) => m.sender === 'auto' && m.text.includes('一并列出'))).toBe(true);
+      // Delivery to the socket follows the commit; wait for it rather than racing it.
+      await eventually(() => c.ws.messages(c.id).some((m) => m.sender === 'auto' && m.text.includes('一并列出')));
       await a.api.request('PUT', '/api/presence', { status: 'online' });
       const row = await eventually(async () => ((await conv(shop, c.id))?.status === 'assigned' ? conv(shop, c.id) : null));
       expect(row?.assigned_agent_id).toBe(a.id);
