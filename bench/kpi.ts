@@ -132,6 +132,36 @@ async function ingestRun(n: number, buyers: number, withRollups: boolean): Promi
   return { perSec: (n / ms) * 1000, refreshed };
 }
 
+/** KEFU_BENCH_KPI_PROFILE=1: median time and plan of each statement of a 30-day dashboard, to stderr. */
+function profile(path: string, a: number, b: number): void {
+  const db = new BetterSqlite(path, { readonly: true });
+  const h = 9_999_999_999_999;
+  const q: Array<[string, string]> = [
+    ['days', `SELECT * FROM kpi_days WHERE shop_id = ? AND day BETWEEN ${a} AND ${b}`],
+    ['repeat', `SELECT SUM(n), SUM(ord), SUM(pay), SUM(rep) FROM kpi_repeat_days WHERE shop_id = ? AND prev_day BETWEEN ${a} AND ${b} AND day <= ${b}`],
+    ['late', `SELECT COUNT(*) FROM kpi_buyer_days WHERE shop_id = ? AND day BETWEEN ${a} AND ${b} AND replied_day = 0 AND first_agent_at < ${h} AND (prev_day IS NULL OR prev_day < ${a})`],
+    ['agentDays', `SELECT agent, SUM(inq), SUM(ord) FROM kpi_agent_days WHERE shop_id = ? AND day BETWEEN ${a} AND ${b} GROUP BY agent`],
+    ['agentRepeat', `SELECT agent, SUM(inq), SUM(ord), SUM(pay) FROM kpi_agent_repeat_days WHERE shop_id = ? AND prev_day BETWEEN ${a} AND ${b} AND day <= ${b} GROUP BY agent`],
+    ['agentLate', `SELECT agent, COUNT(*) FROM kpi_buyer_day_agents WHERE shop_id = ? AND day BETWEEN ${a} AND ${b} AND in_day = 0 AND first_msg_at < ${h} AND (prev_day IS NULL OR prev_day < ${a}) GROUP BY agent`],
+    ['moneyDays', `SELECT * FROM kpi_money_days WHERE shop_id = ? AND credit = 'payment' AND day BETWEEN ${a} AND ${b}`],
+    ['moneyAgents', `SELECT agent, SUM(cents), SUM(n), SUM(ref), SUM(cust) FROM kpi_money_agent_days WHERE shop_id = ? AND credit = 'payment' AND day BETWEEN ${a} AND ${b} GROUP BY agent`],
+    ['moneyRepeats', `SELECT kind, agent, SUM(n) FROM kpi_money_repeat_days WHERE shop_id = ? AND credit = 'payment' AND prev_day BETWEEN ${a} AND ${b} AND day <= ${b} GROUP BY kind, agent`],
+    ['scenarios', `SELECT scenario, SUM(buyer_days), SUM(messages) FROM kpi_scenario_days WHERE shop_id = ? AND day BETWEEN ${a} AND ${b} GROUP BY scenario`],
+  ];
+  for (const [name, text] of q) {
+    const st = db.prepare(text);
+    const ms: number[] = [];
+    for (let i = 0; i < 15; i++) {
+      const t0 = performance.now();
+      st.all(SHOP);
+      ms.push(performance.now() - t0);
+    }
+    const plan = (db.prepare(`EXPLAIN QUERY PLAN ${text}`).all(SHOP) as Array<{ detail: string }>).map((p) => p.detail).join(' | ');
+    process.stderr.write(`  ${name.padEnd(15)} ${percentile(ms, 50).toFixed(2).padStart(7)} ms  ${plan}\n`);
+  }
+  db.close();
+}
+
 export const bench: Bench = {
   name: 'kpi',
   async run({ quick }) {
@@ -193,6 +223,7 @@ export const bench: Bench = {
     }
     const identical = comparable(fromRollups) === comparable(rawReport!);
     await storage.close();
+    if (process.env.KEFU_BENCH_KPI_PROFILE) profile(path, parseDay(from)!, parseDay(to)!);
     rmSync(dir, { recursive: true, force: true });
 
     // 4. Ingest through the real message writer with and without the rollup listener, alternating.

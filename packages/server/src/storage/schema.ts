@@ -470,6 +470,77 @@ export interface KpiScenarioDaysTable {
   messages: number;
 }
 
+/** Per (shop, credit mode, day) money sums: service (attributed) orders, all orders, distinct buyers per day, silent buyers (by payment day). */
+export interface KpiMoneyDaysTable {
+  shop_id: string;
+  /** 'payment' or 'order': which day an order is credited to. */
+  credit: string;
+  day: number;
+  svc_cents: number;
+  svc_n: number;
+  svc_ref: number;
+  svc_cust: number;
+  all_cents: number;
+  all_n: number;
+  all_ref: number;
+  all_cust: number;
+  silent: number;
+}
+
+export interface KpiMoneyAgentDaysTable {
+  shop_id: string;
+  credit: string;
+  day: number;
+  agent: string;
+  cents: number;
+  n: number;
+  ref: number;
+  cust: number;
+}
+
+/** A buyer's credited day in a category ('svc', 'all', 'silent', 'agent') that is not their first: prev_day is the previous one. */
+export interface KpiMoneyRepeatsTable {
+  shop_id: string;
+  credit: string;
+  day: number;
+  kind: string;
+  agent: string;
+  buyer: string;
+  prev_day: number;
+}
+
+/** Sums of the repeat inquiry-day rows (prev_day not null) per (previous day, day): a period subtracts those with prev_day in it. */
+export interface KpiRepeatDaysTable {
+  shop_id: string;
+  prev_day: number;
+  day: number;
+  n: number;
+  ord: number;
+  pay: number;
+  rep: number;
+}
+
+export interface KpiAgentRepeatDaysTable {
+  shop_id: string;
+  prev_day: number;
+  day: number;
+  agent: string;
+  inq: number;
+  ord: number;
+  pay: number;
+}
+
+/** Counts of kpi_money_repeats rows per (credit, previous day, day, kind, agent). */
+export interface KpiMoneyRepeatDaysTable {
+  shop_id: string;
+  credit: string;
+  prev_day: number;
+  day: number;
+  kind: string;
+  agent: string;
+  n: number;
+}
+
 export interface KpiSettingsTable {
   shop_id: string;
   time_zone: string;
@@ -522,6 +593,12 @@ export interface Database {
   kpi_days: KpiDaysTable;
   kpi_agent_days: KpiAgentDaysTable;
   kpi_scenario_days: KpiScenarioDaysTable;
+  kpi_money_days: KpiMoneyDaysTable;
+  kpi_money_agent_days: KpiMoneyAgentDaysTable;
+  kpi_money_repeats: KpiMoneyRepeatsTable;
+  kpi_repeat_days: KpiRepeatDaysTable;
+  kpi_agent_repeat_days: KpiAgentRepeatDaysTable;
+  kpi_money_repeat_days: KpiMoneyRepeatDaysTable;
   shop_coach_settings: ShopCoachSettingsTable;
   message_flags: MessageFlagsTable;
   conversation_reviews: ConversationReviewsTable;

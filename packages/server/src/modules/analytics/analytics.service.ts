@@ -44,20 +44,23 @@ export interface DashboardDto {
 
 const ratio = (a: number, b: number): number | null => (b === 0 ? null : a / b);
 
+function settingsDto(s: RollupSettings & { builtWith: string | null }): KpiSettingsDto {
+  return {
+    timeZone: s.tz,
+    businessHours: s.businessHours,
+    attributionWindowHours: s.attributionWindowHours,
+    sessionGapHours: s.sessionGapHours,
+    creditOn: s.creditOn,
+    upToDate: s.builtWith === null || s.builtWith === buildKey(s),
+  };
+}
+
 /** Dashboard queries (rollups only), drill-down (engine over the buyers behind the period), CSV and settings. */
 export class AnalyticsService {
   constructor(private readonly db: Kysely<Database>) {}
 
   async settings(shopId: string): Promise<KpiSettingsDto> {
-    const s = await loadSettings(this.db, shopId);
-    return {
-      timeZone: s.tz,
-      businessHours: s.businessHours,
-      attributionWindowHours: s.attributionWindowHours,
-      sessionGapHours: s.sessionGapHours,
-      creditOn: s.creditOn,
-      upToDate: s.builtWith === null || s.builtWith === buildKey(s),
-    };
+    return settingsDto(await loadSettings(this.db, shopId));
   }
 
   /** Saves settings; rebuilds the shop's rollups when a setting they depend on changed. */
@@ -111,7 +114,7 @@ export class AnalyticsService {
     const names = await this.agentNames(kpis.byAgent.map((a) => a.agent));
     return {
       period: kpis.period,
-      settings: await this.settings(shopId),
+      settings: settingsDto(s),
       kpis: { ...kpis, byAgent: kpis.byAgent.map((a) => ({ ...a, agentName: names.get(a.agent) ?? a.agent })) },
       scenarios,
       quickReplies,

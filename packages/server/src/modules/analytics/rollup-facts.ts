@@ -13,6 +13,7 @@ import type {
   KpiBuyerDayAgentsTable,
   KpiBuyerDayScenariosTable,
   KpiBuyerDaysTable,
+  KpiMoneyRepeatsTable,
   KpiOrdersTable,
 } from '../../storage/schema.js';
 
@@ -126,6 +127,86 @@ export interface RollupFacts {
   agents: KpiBuyerDayAgentsTable[];
   orders: KpiOrdersTable[];
   scenarios: KpiBuyerDayScenariosTable[];
+  repeats: KpiMoneyRepeatsTable[];
+}
+
+/** The credit modes money is rolled up for (the day an order counts on is chosen at query time). */
+export const CREDIT_MODES = ['payment', 'order'] as const;
+/** Column order of kpi_money_days and kpi_money_agent_days values in MoneySums. */
+export const MONEY_DAY_SUMS = ['svc_cents', 'svc_n', 'svc_ref', 'svc_cust', 'all_cents', 'all_n', 'all_ref', 'all_cust', 'silent'] as const;
+export const MONEY_AGENT_SUMS = ['cents', 'n', 'ref', 'cust'] as const;
+
+type OrderFact = Pick<KpiOrdersTable, 'buyer' | 'created_day' | 'paid_day' | 'cents' | 'refunded' | 'agent' | 'silent'>;
+
+/** Money sums of some buyers' paid-order rows, keyed `credit\0day` and `credit\0day\0agent` (distinct buyers counted per day). */
+export function moneySums(orders: readonly OrderFact[]): { days: Map<string, number[]>; agents: Map<string, number[]> } {
+  const days = new Map<string, number[]>();
+  const agents = new Map<string, number[]>();
+  const seen = new Set<string>();
+  const add = (m: Map<string, number[]>, k: string, width: number, i: number, v: number): void => {
+    let cur = m.get(k);
+    if (!cur) m.set(k, (cur = new Array<number>(width).fill(0)));
+    cur[i]! += v;
+  };
+  const once = (k: string): boolean => (seen.has(k) ? false : (seen.add(k), true));
+  for (const credit of CREDIT_MODES) {
+    for (const o of orders) {
+      const cents = Number(o.cents);
+      const ref = Number(o.refunded);
+      const dk = `${credit}\u0000${credit === 'order' ? o.created_day : o.paid_day}`;
+      add(days, dk, 9, 4, cents);
+      add(days, dk, 9, 5, 1);
+      add(days, dk, 9, 6, ref);
+      if (once(`all\u0000${dk}\u0000${o.buyer}`)) add(days, dk, 9, 7, 1);
+      // Silent buyers count on the payment day whatever the credit mode.
+      const sk = `${credit}\u0000${o.paid_day}`;
+      if (Number(o.silent) === 1 && once(`silent\u0000${sk}\u0000${o.buyer}`)) add(days, sk, 9, 8, 1);
+      if (o.agent === null) continue;
+      add(days, dk, 9, 0, cents);
+      add(days, dk, 9, 1, 1);
+      add(days, dk, 9, 2, ref);
+      if (once(`svc\u0000${dk}\u0000${o.buyer}`)) add(days, dk, 9, 3, 1);
+      const ak = `${dk}\u0000${o.agent}`;
+      add(agents, ak, 4, 0, cents);
+      add(agents, ak, 4, 1, 1);
+      add(agents, ak, 4, 2, ref);
+      if (once(`agent\u0000${ak}\u0000${o.buyer}`)) add(agents, ak, 4, 3, 1);
+    }
+  }
+  return { days, agents };
+}
+
+/**
+ * For each buyer, credit mode and category (service orders, all orders, silent, per agent): every credited day
+ * after the buyer's first, with the previous one. A period's distinct buyers = the day sums minus these rows
+ * with `prev_day` in the period.
+ */
+export function moneyRepeats(shopId: string, orders: readonly OrderFact[]): KpiMoneyRepeatsTable[] {
+  const daysOf = new Map<string, { credit: string; kind: string; agent: string; buyer: string; days: Set<number> }>();
+  const put = (credit: string, kind: string, agent: string, buyer: string, day: number): void => {
+    const k = `${credit}\u0000${kind}\u0000${agent}\u0000${buyer}`;
+    let e = daysOf.get(k);
+    if (!e) daysOf.set(k, (e = { credit, kind, agent, buyer, days: new Set() }));
+    e.days.add(day);
+  };
+  for (const credit of CREDIT_MODES) {
+    for (const o of orders) {
+      const day = credit === 'order' ? o.created_day : o.paid_day;
+      put(credit, 'all', '', o.buyer, day);
+      if (Number(o.silent) === 1) put(credit, 'silent', '', o.buyer, o.paid_day);
+      if (o.agent === null) continue;
+      put(credit, 'svc', '', o.buyer, day);
+      put(credit, 'agent', o.agent, o.buyer, day);
+    }
+  }
+  const out: KpiMoneyRepeatsTable[] = [];
+  for (const e of daysOf.values()) {
+    const sorted = [...e.days].sort((x, y) => x - y);
+    for (let i = 1; i < sorted.length; i++) {
+      out.push({ shop_id: shopId, credit: e.credit, day: sorted[i]!, kind: e.kind, agent: e.agent, buyer: e.buyer, prev_day: sorted[i - 1]! });
+    }
+  }
+  return out;
 }
 
 /**
@@ -134,7 +215,7 @@ export interface RollupFacts {
  * summed per day and agent, paid orders keep their attribution. Pure; rows of every buyer in the input.
  */
 export function buildFacts(shopId: string, messages: readonly RawMessage[], orders: readonly RawOrder[], s: RollupSettings): RollupFacts {
-  const out: RollupFacts = { days: [], agents: [], orders: [], scenarios: [] };
+  const out: RollupFacts = { days: [], agents: [], orders: [], scenarios: [], repeats: [] };
   const zone = makeZone(s.tz);
   let lo = Infinity;
   let hi = -Infinity;
@@ -283,5 +364,6 @@ export function buildFacts(shopId: string, messages: readonly RawMessage[], orde
   out.days = [...dayRows.values()];
   out.agents = [...agentRows.values()];
   out.scenarios = [...scen.values()];
+  out.repeats = moneyRepeats(shopId, out.orders);
   return out;
 }

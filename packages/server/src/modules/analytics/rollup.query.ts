@@ -76,36 +76,35 @@ export function periodOf(from: string, to: string, s: RollupSettings): { a: numb
 
 /**
  * KPIs of a shop for [from, to] from the rollups only: the per-day sums (one row a day), corrected for the
- * period cohort by the few rows that are not a buyer's first inquiry day in the period (repeat inquiries)
- * and the first-day rows answered only after their day's horizon (late replies), both read through
- * partial indexes; money from the period's paid-order rows (a covering index).
+ * period cohort by the sums of the rows that are not a buyer's first inquiry day in the period (repeat
+ * inquiries, summed per (prev_day, day)) and by the first-day rows answered only after their day's horizon
+ * (late replies, a partial index); money from per-day money sums, distinct buyers corrected the same way by
+ * the buyers' repeat credited days.
  */
 export async function queryKpis(db: Kysely<Database>, shopId: string, from: string, to: string, s: RollupSettings): Promise<RollupReport> {
   const { a, b, horizon } = periodOf(from, to, s);
-  const notFirst = sql`prev_day >= ${a}`;
   const first = sql`(prev_day IS NULL OR prev_day < ${a})`;
   const days = await sql<Record<string, unknown>>`SELECT * FROM kpi_days WHERE shop_id = ${shopId} AND day BETWEEN ${a} AND ${b}`.execute(db);
-  const rep = await sql<Record<string, unknown>>`SELECT COUNT(*) AS n, SUM(ordered) AS o, SUM(paid) AS p, SUM(replied_day) AS r
-    FROM kpi_buyer_days WHERE shop_id = ${shopId} AND day BETWEEN ${a} AND ${b} AND ${notFirst}`.execute(db);
+  // Repeat rows of the period (day in [a, b], prev_day >= a) are the pairs with prev_day in [a, b] and day <= b (day > prev_day).
+  const rep = await sql<Record<string, unknown>>`SELECT SUM(n) AS n, SUM(ord) AS o, SUM(pay) AS p, SUM(rep) AS r
+    FROM kpi_repeat_days WHERE shop_id = ${shopId} AND prev_day BETWEEN ${a} AND ${b} AND day <= ${b}`.execute(db);
   const late = await sql<Record<string, unknown>>`SELECT COUNT(*) AS n FROM kpi_buyer_days
     WHERE shop_id = ${shopId} AND day BETWEEN ${a} AND ${b} AND replied_day = 0 AND first_agent_at < ${horizon} AND ${first}`.execute(db);
   const agentDays = await sql<Record<string, unknown>>`SELECT agent, SUM(inq) AS inq, SUM(ord) AS ord, SUM(pay) AS pay, SUM(ans) AS ans,
       SUM(turn_sum) AS turn_sum, SUM(fh_n) AS fh_n, SUM(fh_sum) AS fh_sum
     FROM kpi_agent_days WHERE shop_id = ${shopId} AND day BETWEEN ${a} AND ${b} GROUP BY agent`.execute(db);
-  const agentRep = await sql<Record<string, unknown>>`SELECT agent, SUM(in_day) AS i, SUM(ordered) AS o, SUM(paid) AS p
-    FROM kpi_buyer_day_agents WHERE shop_id = ${shopId} AND day BETWEEN ${a} AND ${b} AND ${notFirst} GROUP BY agent`.execute(db);
+  const agentRep = await sql<Record<string, unknown>>`SELECT agent, SUM(inq) AS i, SUM(ord) AS o, SUM(pay) AS p
+    FROM kpi_agent_repeat_days WHERE shop_id = ${shopId} AND prev_day BETWEEN ${a} AND ${b} AND day <= ${b} GROUP BY agent`.execute(db);
   const agentLate = await sql<Record<string, unknown>>`SELECT agent, COUNT(*) AS n FROM kpi_buyer_day_agents
     WHERE shop_id = ${shopId} AND day BETWEEN ${a} AND ${b} AND in_day = 0 AND first_msg_at < ${horizon} AND ${first} GROUP BY agent`.execute(db);
-  type OrderRow = { day: number; paid_day: number; agent: string | null; buyer: string; cents: number; refunded: number; silent: number };
-  const byOrderDay = s.creditOn === 'order';
-  const credited = (
-    await sql<OrderRow>`SELECT ${byOrderDay ? sql.ref('created_day') : sql.ref('paid_day')} AS day, paid_day, agent, buyer, cents, refunded, silent
-      FROM kpi_orders WHERE shop_id = ${shopId} AND ${byOrderDay ? sql.ref('created_day') : sql.ref('paid_day')} BETWEEN ${a} AND ${b}`.execute(db)
-  ).rows;
-  const silentRows = byOrderDay
-    ? (await sql<OrderRow>`SELECT paid_day AS day, paid_day, agent, buyer, cents, refunded, silent
-        FROM kpi_orders WHERE shop_id = ${shopId} AND paid_day BETWEEN ${a} AND ${b} AND silent = 1`.execute(db)).rows
-    : credited.filter((o) => n(o.silent) === 1);
+  const credit = s.creditOn === 'order' ? 'order' : 'payment';
+  const moneyDays = await sql<Record<string, unknown>>`SELECT * FROM kpi_money_days
+    WHERE shop_id = ${shopId} AND credit = ${credit} AND day BETWEEN ${a} AND ${b}`.execute(db);
+  const moneyAgents = await sql<Record<string, unknown>>`SELECT agent, SUM(cents) AS c, SUM(n) AS n, SUM(ref) AS r, SUM(cust) AS k
+    FROM kpi_money_agent_days WHERE shop_id = ${shopId} AND credit = ${credit} AND day BETWEEN ${a} AND ${b} GROUP BY agent`.execute(db);
+  // Distinct buyers of the period = per-day distinct counts minus the credited days whose previous one is in the period.
+  const moneyRepeats = await sql<Record<string, unknown>>`SELECT kind, agent, SUM(n) AS n FROM kpi_money_repeat_days
+    WHERE shop_id = ${shopId} AND credit = ${credit} AND prev_day BETWEEN ${a} AND ${b} AND day <= ${b} GROUP BY kind, agent`.execute(db);
 
   const perDay = Array.from({ length: b - a + 1 }, zero);
   const total = zero();
@@ -140,49 +139,35 @@ export async function queryKpis(db: Kysely<Database>, shopId: string, from: stri
   total.pay -= n(r0.p);
   total.rep += n(late.rows[0]?.n) - n(r0.r);
 
-  // Money: distinct customers need the rows, which the covering index serves.
-  const svcDay = perDay.map(() => new Set<string>());
-  const svcAll = new Set<string>();
-  const shopAll = new Set<string>();
   let shopCents = 0;
   let shopPaid = 0;
   let shopRefunded = 0;
-  const agentMoney = new Map<string, { cents: number; n: number; r: number; buyers: Set<string> }>();
-  for (const o of credited) {
-    const cents = n(o.cents);
-    const refunded = n(o.refunded);
-    shopCents += cents;
-    shopPaid++;
-    shopRefunded += refunded;
-    shopAll.add(o.buyer);
-    if (o.agent === null) continue;
-    const di = n(o.day) - a;
-    const d = perDay[di]!;
-    d.cents += cents;
-    d.paidOrders++;
-    d.refunded += refunded;
-    svcDay[di]!.add(o.buyer);
-    total.cents += cents;
-    total.paidOrders++;
-    total.refunded += refunded;
-    svcAll.add(o.buyer);
-    let m = agentMoney.get(o.agent);
-    if (!m) agentMoney.set(o.agent, (m = { cents: 0, n: 0, r: 0, buyers: new Set() }));
-    m.cents += cents;
-    m.n++;
-    m.r += refunded;
-    m.buyers.add(o.buyer);
+  let shopCustomers = 0;
+  for (const r of moneyDays.rows) {
+    const d = perDay[n(r.day) - a]!;
+    d.cents = n(r.svc_cents);
+    d.paidOrders = n(r.svc_n);
+    d.refunded = n(r.svc_ref);
+    d.customers = n(r.svc_cust);
+    d.silent = n(r.silent);
+    total.cents += d.cents;
+    total.paidOrders += d.paidOrders;
+    total.refunded += d.refunded;
+    total.customers += d.customers;
+    total.silent += d.silent;
+    shopCents += n(r.all_cents);
+    shopPaid += n(r.all_n);
+    shopRefunded += n(r.all_ref);
+    shopCustomers += n(r.all_cust);
   }
-  perDay.forEach((d, i) => (d.customers = svcDay[i]!.size));
-  total.customers = svcAll.size;
-  const silentDay = perDay.map(() => new Set<string>());
-  const silentAll = new Set<string>();
-  for (const o of silentRows) {
-    silentDay[n(o.paid_day) - a]!.add(o.buyer);
-    silentAll.add(o.buyer);
+  const agentRepeats = new Map<string, number>();
+  for (const r of moneyRepeats.rows) {
+    const k = n(r.n);
+    if (r.kind === 'svc') total.customers -= k;
+    else if (r.kind === 'all') shopCustomers -= k;
+    else if (r.kind === 'silent') total.silent -= k;
+    else agentRepeats.set(String(r.agent), k);
   }
-  perDay.forEach((d, i) => (d.silent = silentDay[i]!.size));
-  total.silent = silentAll.size;
 
   const agents = new Map<string, Sums>();
   const agentOf = (name: string): Sums => {
@@ -207,12 +192,12 @@ export async function queryKpis(db: Kysely<Database>, shopId: string, from: stri
     x.pay -= n(r.p);
   }
   for (const r of agentLate.rows) agentOf(String(r.agent)).inq += n(r.n);
-  for (const [agent, m] of agentMoney) {
-    const x = agentOf(agent);
-    x.cents = m.cents;
-    x.paidOrders = m.n;
-    x.customers = m.buyers.size;
-    x.refunded = m.r;
+  for (const r of moneyAgents.rows) {
+    const x = agentOf(String(r.agent));
+    x.cents = n(r.c);
+    x.paidOrders = n(r.n);
+    x.refunded = n(r.r);
+    x.customers = n(r.k) - (agentRepeats.get(String(r.agent)) ?? 0);
   }
   const byAgent: KpiAgent[] = [];
   for (const [agent, x] of agents) {
@@ -245,7 +230,7 @@ export async function queryKpis(db: Kysely<Database>, shopId: string, from: stri
     ...figures(total),
     byDay: perDay.map((d, i) => ({ day: formatDay(a + i), ...figures(d) })),
     byAgent,
-    shop: { revenue: shopCents / 100, paidOrders: shopPaid, payingCustomers: shopAll.size, refundedOrders: shopRefunded, refundRate: ratio(shopRefunded, shopPaid) },
+    shop: { revenue: shopCents / 100, paidOrders: shopPaid, payingCustomers: shopCustomers, refundedOrders: shopRefunded, refundRate: ratio(shopRefunded, shopPaid) },
   };
 }
 

@@ -4,6 +4,9 @@ import type { Database } from '../../storage/schema.js';
 import {
   buildFacts,
   DEFAULT_ROLLUP_SETTINGS,
+  MONEY_AGENT_SUMS,
+  MONEY_DAY_SUMS,
+  moneySums,
   rawOrderOf,
   type RawMessage,
   type RawOrder,
@@ -13,18 +16,32 @@ import {
 
 type Db = Kysely<Database> | Transaction<Database>;
 
-const ROLLUP_TABLES = ['kpi_buyer_days', 'kpi_buyer_day_agents', 'kpi_orders', 'kpi_buyer_day_scenarios'] as const;
-const SUM_TABLES = ['kpi_days', 'kpi_agent_days', 'kpi_scenario_days'] as const;
+const ROLLUP_TABLES = ['kpi_buyer_days', 'kpi_buyer_day_agents', 'kpi_orders', 'kpi_buyer_day_scenarios', 'kpi_money_repeats'] as const;
+const SUM_TABLES = [
+  'kpi_days', 'kpi_agent_days', 'kpi_scenario_days', 'kpi_money_days', 'kpi_money_agent_days', 'kpi_repeat_days', 'kpi_agent_repeat_days', 'kpi_money_repeat_days',
+] as const;
+const REPEAT_SUMS = ['n', 'ord', 'pay', 'rep'] as const;
+const AGENT_REPEAT_SUMS = ['inq', 'ord', 'pay'] as const;
 const DAY_SUMS = ['inq', 'ord', 'pay', 'rep', 'fr_n', 'fr_sum', 'fh_n', 'fh_sum', 'ans', 'turn_sum', 'unans'] as const;
 const AGENT_SUMS = ['inq', 'ord', 'pay', 'ans', 'turn_sum', 'fh_n', 'fh_sum'] as const;
 const SCEN_SUMS = ['buyer_days', 'messages'] as const;
 
-/** Per-day sums of some buyers' rows: key → values, for the three sum tables. */
+/** Per-day sums of some buyers' rows: key → values, for the sum tables. */
 interface Sums {
   days: Map<number, number[]>;
   agents: Map<string, number[]>;
   scenarios: Map<string, number[]>;
+  moneyDays: Map<string, number[]>;
+  moneyAgents: Map<string, number[]>;
+  /** `prev_day\0day` → repeat inquiry-day sums; `prev_day\0day\0agent`; `credit\0prev_day\0day\0kind\0agent` → count. */
+  repeats: Map<string, number[]>;
+  agentRepeats: Map<string, number[]>;
+  moneyRepeats: Map<string, number[]>;
 }
+
+const emptySums = (): Sums => ({
+  days: new Map(), agents: new Map(), scenarios: new Map(), moneyDays: new Map(), moneyAgents: new Map(), repeats: new Map(), agentRepeats: new Map(), moneyRepeats: new Map(),
+});
 
 function addTo<K>(m: Map<K, number[]>, k: K, vals: readonly number[], sign = 1): void {
   let cur = m.get(k);
@@ -34,17 +51,21 @@ function addTo<K>(m: Map<K, number[]>, k: K, vals: readonly number[], sign = 1):
 
 /** The sums the facts contribute (the same as the GROUP BY over their rows in oldSums). */
 function sumsOf(f: RollupFacts): Sums {
-  const out: Sums = { days: new Map(), agents: new Map(), scenarios: new Map() };
+  const money = moneySums(f.orders);
+  const out: Sums = { ...emptySums(), moneyDays: money.days, moneyAgents: money.agents };
   for (const r of f.days) {
+    if (r.prev_day !== null) addTo(out.repeats, `${r.prev_day}\u0000${r.day}`, [1, r.ordered, r.paid, r.replied_day]);
     addTo(out.days, r.day, [1, r.ordered, r.paid, r.replied_day, r.fr_ms === null ? 0 : 1, r.fr_ms ?? 0, r.fh_ms === null ? 0 : 1, r.fh_ms ?? 0, r.answered, r.turn_ms, r.unanswered]);
   }
+  for (const r of f.agents) if (r.prev_day !== null) addTo(out.agentRepeats, `${r.prev_day}\u0000${r.day}\u0000${r.agent}`, [r.in_day, r.ordered, r.paid]);
+  for (const r of f.repeats) addTo(out.moneyRepeats, `${r.credit}\u0000${r.prev_day}\u0000${r.day}\u0000${r.kind}\u0000${r.agent}`, [1]);
   for (const r of f.agents) addTo(out.agents, `${r.day}\u0000${r.agent}`, [r.in_day, r.ordered, r.paid, r.answered, r.turn_ms, r.fh_n, r.fh_ms]);
   for (const r of f.scenarios) addTo(out.scenarios, `${r.day}\u0000${r.scenario}`, [1, r.messages]);
   return out;
 }
 
 async function oldSums(db: Db, shopId: string, buyers: readonly string[]): Promise<Sums> {
-  const out: Sums = { days: new Map(), agents: new Map(), scenarios: new Map() };
+  const out = emptySums();
   for (let i = 0; i < buyers.length; i += 500) {
     const chunk = buyers.slice(i, i + 500);
     const d = await db
@@ -94,6 +115,42 @@ async function oldSums(db: Db, shopId: string, buyers: readonly string[]): Promi
       .groupBy(['day', 'scenario'])
       .execute();
     for (const r of sc) addTo(out.scenarios, `${r.day}\u0000${r.scenario}`, SCEN_SUMS.map((k) => Number(r[k])));
+    const rd = await db
+      .selectFrom('kpi_buyer_days')
+      .select((eb) => ['prev_day', 'day', eb.fn.countAll<number>().as('n'), eb.fn.sum<number>('ordered').as('ord'), eb.fn.sum<number>('paid').as('pay'), eb.fn.sum<number>('replied_day').as('rep')])
+      .where('shop_id', '=', shopId)
+      .where('buyer', 'in', chunk)
+      .where('prev_day', 'is not', null)
+      .groupBy(['prev_day', 'day'])
+      .execute();
+    for (const r of rd) addTo(out.repeats, `${r.prev_day}\u0000${r.day}`, REPEAT_SUMS.map((k) => Number(r[k])));
+    const ra = await db
+      .selectFrom('kpi_buyer_day_agents')
+      .select((eb) => ['prev_day', 'day', 'agent', eb.fn.sum<number>('in_day').as('inq'), eb.fn.sum<number>('ordered').as('ord'), eb.fn.sum<number>('paid').as('pay')])
+      .where('shop_id', '=', shopId)
+      .where('buyer', 'in', chunk)
+      .where('prev_day', 'is not', null)
+      .groupBy(['prev_day', 'day', 'agent'])
+      .execute();
+    for (const r of ra) addTo(out.agentRepeats, `${r.prev_day}\u0000${r.day}\u0000${r.agent}`, AGENT_REPEAT_SUMS.map((k) => Number(r[k])));
+    const rm = await db
+      .selectFrom('kpi_money_repeats')
+      .select((eb) => ['credit', 'prev_day', 'day', 'kind', 'agent', eb.fn.countAll<number>().as('n')])
+      .where('shop_id', '=', shopId)
+      .where('buyer', 'in', chunk)
+      .groupBy(['credit', 'prev_day', 'day', 'kind', 'agent'])
+      .execute();
+    for (const r of rm) addTo(out.moneyRepeats, `${r.credit}\u0000${r.prev_day}\u0000${r.day}\u0000${r.kind}\u0000${r.agent}`, [Number(r.n)]);
+    // Money sums count distinct buyers per day, so they are recomputed from the old order rows by the same function.
+    const ords = await db
+      .selectFrom('kpi_orders')
+      .select(['buyer', 'created_day', 'paid_day', 'cents', 'refunded', 'agent', 'silent'])
+      .where('shop_id', '=', shopId)
+      .where('buyer', 'in', chunk)
+      .execute();
+    const m = moneySums(ords);
+    for (const [k, v] of m.days) addTo(out.moneyDays, k, v);
+    for (const [k, v] of m.agents) addTo(out.moneyAgents, k, v);
   }
   return out;
 }
@@ -122,6 +179,16 @@ async function applySums(db: Db, shopId: string, add: Sums, sub: Sums | null): P
   await upsert('kpi_agent_days', ['day', 'agent'], AGENT_SUMS, [...a].map(([k, v]) => { const [day, agent] = k.split('\u0000'); return { key: [Number(day), agent], vals: v }; }));
   const sc = delta(add.scenarios, sub?.scenarios);
   await upsert('kpi_scenario_days', ['day', 'scenario'], SCEN_SUMS, [...sc].map(([k, v]) => { const [day, scen] = k.split('\u0000'); return { key: [Number(day), scen], vals: v }; }));
+  const md = delta(add.moneyDays, sub?.moneyDays);
+  await upsert('kpi_money_days', ['credit', 'day'], MONEY_DAY_SUMS, [...md].map(([k, v]) => { const [credit, day] = k.split('\u0000'); return { key: [credit, Number(day)], vals: v }; }));
+  const rd = delta(add.repeats, sub?.repeats);
+  await upsert('kpi_repeat_days', ['prev_day', 'day'], REPEAT_SUMS, [...rd].map(([k, v]) => ({ key: k.split('\u0000').map(Number), vals: v })));
+  const ra = delta(add.agentRepeats, sub?.agentRepeats);
+  await upsert('kpi_agent_repeat_days', ['prev_day', 'day', 'agent'], AGENT_REPEAT_SUMS, [...ra].map(([k, v]) => { const [p, day, agent] = k.split('\u0000'); return { key: [Number(p), Number(day), agent], vals: v }; }));
+  const rm = delta(add.moneyRepeats, sub?.moneyRepeats);
+  await upsert('kpi_money_repeat_days', ['credit', 'prev_day', 'day', 'kind', 'agent'], ['n'], [...rm].map(([k, v]) => { const [credit, p, day, kind, agent] = k.split('\u0000'); return { key: [credit, Number(p), Number(day), kind, agent], vals: v }; }));
+  const ma = delta(add.moneyAgents, sub?.moneyAgents);
+  await upsert('kpi_money_agent_days', ['credit', 'day', 'agent'], MONEY_AGENT_SUMS, [...ma].map(([k, v]) => { const [credit, day, agent] = k.split('\u0000'); return { key: [credit, Number(day), agent], vals: v }; }));
 }
 
 /** The settings part that changes the stored rows (credit day is chosen at query time). */
@@ -230,6 +297,7 @@ export async function writeFacts(db: Db, facts: RollupFacts): Promise<void> {
   await insertChunked(db, 'kpi_buyer_day_agents', facts.agents);
   await insertChunked(db, 'kpi_orders', facts.orders);
   await insertChunked(db, 'kpi_buyer_day_scenarios', facts.scenarios);
+  await insertChunked(db, 'kpi_money_repeats', facts.repeats);
 }
 
 /** Recomputes the rollups of some buyers from their raw rows, in one transaction. Idempotent. */
@@ -273,7 +341,7 @@ export async function rebuildShop(
     stats.buyers += buyers.length;
     stats.messages += raw.messages.length;
     stats.orders += raw.orders.length;
-    stats.rows += facts.days.length + facts.agents.length + facts.orders.length + facts.scenarios.length;
+    stats.rows += facts.days.length + facts.agents.length + facts.orders.length + facts.scenarios.length + facts.repeats.length;
     opts.onProgress?.({ ...stats, ms: Date.now() - t0 });
   };
   let after = '';

@@ -3,6 +3,8 @@ import type { EventBus, KefuEvent } from '../../events/bus.js';
 import type { Database } from '../../storage/schema.js';
 import { refreshBuyers } from './rollup.store.js';
 
+const REFRESH_CHUNK = 100;
+
 /**
  * Keeps the rollups current as events happen: `message.created` and every `order.*` event mark their
  * (shop, buyer) dirty; dirty buyers are recomputed from their own rows (never the shop's) in batches,
@@ -71,11 +73,17 @@ export class RollupWriter {
     this.size = 0;
     this.running = this.running.then(async () => {
       for (const [shopId, buyers] of batch) {
-        try {
-          await refreshBuyers(this.db, shopId, [...buyers]);
-          this.refreshed += buyers.size;
-        } catch (err) {
-          this.onError(err);
+        const list = [...buyers];
+        // Small transactions with a turn of the event loop between them: message commits queue behind one chunk, not the whole batch.
+        for (let i = 0; i < list.length; i += REFRESH_CHUNK) {
+          const part = list.slice(i, i + REFRESH_CHUNK);
+          try {
+            await refreshBuyers(this.db, shopId, part);
+            this.refreshed += part.length;
+          } catch (err) {
+            this.onError(err);
+          }
+          if (i + REFRESH_CHUNK < list.length) await new Promise((r) => setImmediate(r));
         }
       }
     });

@@ -1,4 +1,4 @@
-import { computeKpis, makeZone, parseDay, type KpiReport } from '@kefu/core';
+import { computeKpis, formatDay, makeZone, parseDay, type KpiReport } from '@kefu/core';
 import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EventBus } from '../../events/bus.js';
@@ -8,7 +8,7 @@ import { type Engine, testStorage } from '../../test/harness.js';
 import { generateBuyers, type GenChunk } from './generate.js';
 import { kpiInputOf, rawOrderOf, type RawMessage, type RollupSettings } from './rollup-facts.js';
 import { queryKpis, type RollupReport } from './rollup.query.js';
-import { loadSettings, rebuildShop, saveSettings } from './rollup.store.js';
+import { loadSettings, rebuildShop, refreshBuyers, saveSettings } from './rollup.store.js';
 import { RollupWriter } from './rollup.writer.js';
 
 const FIGURES = [
@@ -47,13 +47,23 @@ async function dump(db: Kysely<Database>, shopId: string): Promise<unknown> {
   const orders = await db.selectFrom('kpi_orders').selectAll().where('shop_id', '=', shopId).orderBy('order_id').execute();
   // Day sums kept by delta must equal the rebuilt ones (a sum row that went back to all zeros is the same as none).
   const nonZero = (rows: Array<Record<string, unknown>>) =>
-    rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'bigint' ? Number(v) : v]))).filter((r) => Object.entries(r).some(([k, v]) => !['shop_id', 'day', 'agent', 'scenario'].includes(k) && Number(v) !== 0));
+    rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'bigint' ? Number(v) : v]))).filter((r) => Object.entries(r).some(([k, v]) => !['shop_id', 'day', 'agent', 'scenario', 'credit', 'prev_day', 'kind'].includes(k) && Number(v) !== 0));
   const sums = {
     days: nonZero(await db.selectFrom('kpi_days').selectAll().where('shop_id', '=', shopId).orderBy('day').execute()),
     agents: nonZero(await db.selectFrom('kpi_agent_days').selectAll().where('shop_id', '=', shopId).orderBy('day').orderBy('agent').execute()),
     scenarios: nonZero(await db.selectFrom('kpi_scenario_days').selectAll().where('shop_id', '=', shopId).orderBy('day').orderBy('scenario').execute()),
   };
-  return { days, agents, orders, sums };
+  const money = {
+    days: nonZero(await db.selectFrom('kpi_money_days').selectAll().where('shop_id', '=', shopId).orderBy('credit').orderBy('day').execute()),
+    agents: nonZero(await db.selectFrom('kpi_money_agent_days').selectAll().where('shop_id', '=', shopId).orderBy('credit').orderBy('day').orderBy('agent').execute()),
+    pairs: nonZero(await db.selectFrom('kpi_repeat_days').selectAll().where('shop_id', '=', shopId).orderBy('prev_day').orderBy('day').execute()),
+    agentPairs: nonZero(await db.selectFrom('kpi_agent_repeat_days').selectAll().where('shop_id', '=', shopId).orderBy('prev_day').orderBy('day').orderBy('agent').execute()),
+    moneyPairs: nonZero(
+      await db.selectFrom('kpi_money_repeat_days').selectAll().where('shop_id', '=', shopId).orderBy('credit').orderBy('prev_day').orderBy('day').orderBy('kind').orderBy('agent').execute(),
+    ),
+    repeats: await db.selectFrom('kpi_money_repeats').selectAll().where('shop_id', '=', shopId).orderBy('credit').orderBy('day').orderBy('kind').orderBy('agent').orderBy('buyer').execute(),
+  };
+  return { days, agents, orders, sums, money };
 }
 
 /** Rollups == core computeKpis over the raw rows, incremental == rebuild; run on SQLite and PostgreSQL. */
@@ -176,6 +186,114 @@ export function rollupContract(engine: Engine): void {
       });
     }
 
+    it('money: repeat payers, credit on order vs payment, refunds and silent buyers equal the engine; live == rebuild', async () => {
+      const db = storage.db;
+      const shop = 'shop_money';
+      await db
+        .insertInto('shops')
+        .values({ id: shop, org_id: 'org_kpi', name: '钱袋', platform: 'taobao', time_zone: 'Asia/Shanghai', business_hours: '{}', public_key: 'pk_money', settings: '{}', created_at: 1 })
+        .execute();
+      const H = 3_600_000;
+      const at = (day: number, hour: number): number => zone.dayStartUtc(startDay + day) + hour * H;
+      const tpl = generateBuyers({ ...gen, shopId: shop }, 0, 1);
+      const conv0 = tpl.conversations[0]!;
+      const buyer0 = tpl.buyers[0]!;
+      const msg0 = tpl.messages[0]!;
+      const order0 = tpl.orders[0] ?? data.orders[0]!;
+      const ids = ['m1', 'm2', 'm3', 'm4'];
+      await db.insertInto('buyers').values(ids.map((b) => ({ ...buyer0, id: b, shop_id: shop, external_id: `x_${b}`, nickname: `会员${b}` }))).execute();
+      await db.insertInto('conversations').values(ids.map((b) => ({ ...conv0, id: `c_${b}`, shop_id: shop, buyer_id: b }))).execute();
+      let seq = 0;
+      const say = (b: string, sender: string, agent: string | null, t: number) =>
+        ({ ...msg0, id: `mm${++seq}`, shop_id: shop, conversation_id: `c_${b}`, seq, client_id: `k${seq}`, sender, agent_id: agent, kind: 'text', created_at: t, scenario: null });
+      const order = (id: string, b: string | null, created: number, paid: number | null, cents: number, refunded = false) => ({
+        ...order0, id, shop_id: shop, external_id: `T_${id}`, buyer_id: b, buyer_nick: b ? `会员${b}` : '散客乙', status: paid ? 'paid' : 'pending',
+        refund_status: refunded ? 'refunded' : 'none', amount: cents / 100, paid_amount: paid ? cents / 100 : null, refund_amount: refunded ? cents / 100 : null,
+        created_at: created, paid_at: paid, updated_at: paid ?? created,
+      });
+      await db
+        .insertInto('messages')
+        .values([
+          say('m1', 'buyer', null, at(1, 10)), say('m1', 'agent', 'agt_mei', at(1, 10.1)),
+          say('m1', 'buyer', null, at(4, 9)), say('m1', 'agent', 'agt_ya', at(4, 9.1)),
+          say('m3', 'buyer', null, at(9, 23)), say('m3', 'agent', 'agt_lin', at(9, 23.1)),
+          say('m4', 'buyer', null, at(2, 15)), say('m4', 'agent', 'agt_mei', at(2, 15.1)),
+        ])
+        .execute();
+      await db
+        .insertInto('orders')
+        .values([
+          // m1 pays on days 1, 2 (credited to agt_mei) and 5 (agt_ya, refunded), and day 12 after every window (no agent).
+          order('q1', 'm1', at(1, 11), at(1, 12), 12_345),
+          order('q2', 'm1', at(1, 20), at(2, 8), 5_000),
+          order('q3', 'm1', at(4, 10), at(5, 9), 8_800, true),
+          order('q4', 'm1', at(12, 10), at(12, 11), 1_990),
+          // m2 never chats: silent on days 2 and 6, refunded once.
+          order('q5', 'm2', at(2, 9), at(2, 9.5), 3_000),
+          order('q6', 'm2', at(6, 9), at(6, 10), 4_000, true),
+          // m3 orders before midnight and pays after: the credit day depends on the setting.
+          order('q7', 'm3', at(9, 23.5), at(10, 0.5), 66_600),
+          // m4 orders twice on one day (one distinct payer that day) and leaves one unpaid.
+          order('q8', 'm4', at(2, 16), at(2, 17), 1_000),
+          order('q9', 'm4', at(2, 18), at(2, 19), 2_000),
+          order('q10', 'm4', at(3, 18), null, 9_000),
+          order('q11', null, at(3, 8), at(3, 9), 700),
+        ])
+        .execute();
+      const input = async () => {
+        const convs = await db.selectFrom('conversations').select(['id', 'buyer_id']).where('shop_id', '=', shop).execute();
+        const buyerOf = new Map(convs.map((c) => [c.id, c.buyer_id]));
+        const msgs = await db.selectFrom('messages').selectAll().where('shop_id', '=', shop).orderBy('conversation_id').orderBy('seq').execute();
+        const messages: RawMessage[] = msgs.map((m) => ({ buyer: buyerOf.get(m.conversation_id)!, sender: m.sender, agent: m.agent_id, kind: m.kind, at: Number(m.created_at) }));
+        return kpiInputOf(messages, (await db.selectFrom('orders').selectAll().where('shop_id', '=', shop).execute()).map(rawOrderOf));
+      };
+      const periods: Array<[number, number]> = [[1, 1], [1, 2], [2, 6], [1, 12], [5, 10], [10, 10], [3, 14], [0, 30]];
+      const check = async (creditOn: 'payment' | 'order') => {
+        const s: RollupSettings = { tz: 'Asia/Shanghai', businessHours: null, attributionWindowHours: 72, sessionGapHours: 24, creditOn };
+        await saveSettings(db, shop, s, null);
+        const raw = await input();
+        for (const [x, y] of periods) {
+          const from = formatDay(startDay + x);
+          const to = formatDay(startDay + y);
+          const want = computeKpis(raw, { from, to, tz: s.tz, creditOn });
+          expect(comparable(await queryKpis(db, shop, from, to, s)), `${creditOn} ${from}..${to}`).toEqual(comparable(want));
+        }
+        const whole = computeKpis(raw, { from: formatDay(startDay), to: formatDay(startDay + 30), tz: s.tz, creditOn });
+        return whole;
+      };
+      await rebuildShop(db, shop);
+      const whole = await check('payment');
+      // The cases are really there: a repeat service payer, a silent buyer on two days, refunds, several agents.
+      expect(whole.payingCustomers).toBeLessThan(whole.byDay.reduce((k, d) => k + d.payingCustomers, 0));
+      expect(whole.silentBuyers).toBeGreaterThan(0);
+      expect(whole.silentBuyers).toBeLessThan(whole.byDay.reduce((k, d) => k + d.silentBuyers, 0));
+      expect(whole.refundedOrders).toBeGreaterThan(0);
+      expect(whole.byAgent.filter((a) => a.paidOrders > 0).length).toBeGreaterThanOrEqual(2);
+      const kinds = new Set((await db.selectFrom('kpi_money_repeats').select('kind').where('shop_id', '=', shop).execute()).map((r) => r.kind));
+      expect([...kinds].sort()).toEqual(['agent', 'all', 'silent', 'svc']);
+      await check('order');
+      const onOrder = computeKpis(await input(), { from: formatDay(startDay + 9), to: formatDay(startDay + 9), tz: 'Asia/Shanghai', creditOn: 'order' });
+      expect(onOrder.revenue).toBeGreaterThan(computeKpis(await input(), { from: formatDay(startDay + 9), to: formatDay(startDay + 9), tz: 'Asia/Shanghai' }).revenue);
+
+      // Live: m1's day-1 order is refunded later and m2 pays again; refreshing those buyers equals a rebuild.
+      await db.updateTable('orders').set({ refund_status: 'refunded', refund_amount: 123.45 }).where('id', '=', 'q1').execute();
+      await db.insertInto('orders').values(order('q12', 'm2', at(7, 9), at(7, 9.2), 2_500)).execute();
+      await db.deleteFrom('orders').where('id', '=', 'q9').execute();
+      await refreshBuyers(db, shop, ['m1', 'm2', 'm4']);
+      const live = await dump(db, shop);
+      await check('payment');
+      await rebuildShop(db, shop);
+      expect(await dump(db, shop)).toEqual(live);
+
+      // A lost money repeat row changes the figures.
+      const s = await loadSettings(db, shop);
+      const from = formatDay(startDay);
+      const to = formatDay(startDay + 30);
+      const before = comparable(await queryKpis(db, shop, from, to, s));
+      await db.deleteFrom('kpi_money_repeat_days').where('shop_id', '=', shop).where('kind', '=', 'svc').where('credit', '=', s.creditOn).execute();
+      expect(comparable(await queryKpis(db, shop, from, to, s))).not.toEqual(before);
+    });
+
     it('a wrong rollup row is caught: a day sum off by one, or a lost repeat inquiry, changes the figures', async () => {
       const db = storage.db;
       await rebuildShop(db, shopId);
@@ -185,8 +303,8 @@ export function rollupContract(engine: Engine): void {
       await db.updateTable('kpi_days').set((eb) => ({ ord: eb('ord', '+', 1) })).where('shop_id', '=', shopId).where('day', '=', day.day).execute();
       expect(comparable(await queryKpis(db, shopId, '2026-03-02', '2026-03-31', s))).not.toEqual(comparable(before));
       await rebuildShop(db, shopId);
-      const row = await db.selectFrom('kpi_buyer_days').select(['buyer', 'day']).where('shop_id', '=', shopId).where('prev_day', 'is not', null).limit(1).executeTakeFirstOrThrow();
-      await db.deleteFrom('kpi_buyer_days').where('shop_id', '=', shopId).where('buyer', '=', row.buyer).where('day', '=', row.day).execute();
+      const row = await db.selectFrom('kpi_repeat_days').select(['prev_day', 'day']).where('shop_id', '=', shopId).where('prev_day', '>=', startDay).where('n', '>', 0).limit(1).executeTakeFirstOrThrow();
+      await db.deleteFrom('kpi_repeat_days').where('shop_id', '=', shopId).where('prev_day', '=', row.prev_day).where('day', '=', row.day).execute();
       expect(comparable(await queryKpis(db, shopId, '2026-03-02', '2026-03-31', s))).not.toEqual(comparable(before));
       await rebuildShop(db, shopId);
       expect(comparable(await queryKpis(db, shopId, '2026-03-02', '2026-03-31', s))).toEqual(comparable(before));

@@ -7,6 +7,7 @@ import * as m0005 from './0005_buyers_urging.js';
 import * as m0006 from './0006_assist.js';
 import * as m0007 from './0007_rollups.js';
 import * as m0008 from './0008_quality.js';
+import * as m0009 from './0009_rollups_money.js';
 
 /** Dialect facts a migration needs to emit the same schema on SQLite and PostgreSQL. */
 export interface MigrationContext {
@@ -29,6 +30,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, MigrationModule]> = [
   ['0006_assist', m0006],
   ['0007_rollups', m0007],
   ['0008_quality', m0008],
+  ['0009_rollups_money', m0009],
 ];
 
 export function migrationProvider(ctx: MigrationContext): MigrationProvider {
