@@ -7,6 +7,7 @@ import { lazy, Suspense, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { BrowserRouter, Navigate, Route, Routes, useLocation } from 'react-router-dom';
 import { AuthProvider, useAuth } from './auth/AuthContext.js';
+import { AgentBoardPage } from './features/board/AgentBoardPage.js';
 import { LoginPage } from './features/login/LoginPage.js';
 
 const AppLayout = lazy(() => import('./layout/AppLayout.js').then((m) => ({ default: m.AppLayout })));
@@ -15,7 +16,6 @@ const WorkbenchPage = lazy(() => import('./features/workbench/WorkbenchPage.js')
 const DashboardPage = lazy(() => import('./features/dashboard/DashboardPage.js').then((m) => ({ default: m.DashboardPage })));
 const QuickRepliesPage = lazy(() => import('./features/quick-replies/QuickRepliesPage.js').then((m) => ({ default: m.QuickRepliesPage })));
 const KnowledgePage = lazy(() => import('./features/knowledge/KnowledgePage.js').then((m) => ({ default: m.KnowledgePage })));
-const ComingSoon = lazy(() => import('./features/placeholder/ComingSoon.js').then((m) => ({ default: m.ComingSoon })));
 const OrdersPage = lazy(() => import('./features/orders/OrdersPage.js').then((m) => ({ default: m.OrdersPage })));
 const BuyersPage = lazy(() => import('./features/buyers/BuyersPage.js').then((m) => ({ default: m.BuyersPage })));
 const UrgingPage = lazy(() => import('./features/urging/UrgingPage.js').then((m) => ({ default: m.UrgingPage })));
@@ -23,6 +23,8 @@ const ShopSettings = lazy(() => import('./features/settings/ShopSettings.js').th
 const HoursSettings = lazy(() => import('./features/settings/HoursSettings.js').then((m) => ({ default: m.HoursSettings })));
 const ReviewsPage = lazy(() => import('./features/reviews/ReviewsPage.js').then((m) => ({ default: m.ReviewsPage })));
 const CoachSettingsPage = lazy(() => import('./features/coach/CoachSettingsPage.js').then((m) => ({ default: m.CoachSettingsPage })));
+const AutoReplySettings = lazy(() => import('./features/settings/AutoReplySettings.js').then((m) => ({ default: m.AutoReplySettings })));
+const RoutingSettings = lazy(() => import('./features/settings/RoutingSettings.js').then((m) => ({ default: m.RoutingSettings })));
 const AgentsSettings = lazy(() => import('./features/settings/AgentsSettings.js').then((m) => ({ default: m.AgentsSettings })));
 
 type AntLocale = NonNullable<ConfigProviderProps['locale']>;
@@ -70,13 +72,14 @@ function AppRoutes() {
           <Route path="quick-replies" element={<QuickRepliesPage />} />
           <Route path="knowledge" element={<KnowledgePage />} />
           <Route path="dashboard" element={<DashboardPage />} />
+          <Route path="board" element={<AgentBoardPage />} />
           <Route path="reviews" element={<ReviewsPage />} />
           <Route path="urging" element={<UrgingPage />} />
           <Route path="settings" element={<Navigate to="/settings/shop" replace />} />
           <Route path="settings/shop" element={<ShopSettings />} />
           <Route path="settings/agents" element={<AgentsSettings />} />
-          <Route path="settings/auto-reply" element={<ComingSoon area="autoReply" />} />
-          <Route path="settings/routing" element={<ComingSoon area="routing" />} />
+          <Route path="settings/auto-reply" element={<AutoReplySettings />} />
+          <Route path="settings/routing" element={<RoutingSettings />} />
           <Route path="settings/hours" element={<HoursSettings />} />
           <Route path="settings/coach" element={<CoachSettingsPage />} />
           <Route path="settings/ladder" element={<CoachSettingsPage />} />

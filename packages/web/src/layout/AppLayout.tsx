@@ -1,5 +1,5 @@
 import {
-  AlertOutlined, AppstoreOutlined, BarChartOutlined, BookOutlined, CustomerServiceOutlined, DownOutlined, HomeOutlined,
+  AlertOutlined, AppstoreOutlined, BarChartOutlined, BookOutlined, DashboardOutlined, CustomerServiceOutlined, DownOutlined, HomeOutlined,
   KeyOutlined, LogoutOutlined, MessageOutlined, SafetyCertificateOutlined, SettingOutlined, ShoppingOutlined, TeamOutlined, UserOutlined,
 } from '@ant-design/icons';
 import { Avatar, Badge, Dropdown, Layout, Menu, Select, Space, Typography, type MenuProps } from 'antd';
@@ -62,6 +62,7 @@ function Frame() {
       ...(isManager
         ? [
             { key: '/dashboard', icon: <BarChartOutlined />, label: t('menu.dashboard') },
+            { key: '/board', icon: <DashboardOutlined />, label: t('menu.board') },
             { key: '/reviews', icon: <SafetyCertificateOutlined />, label: t('menu.reviews') },
           ]
         : [{ key: '/reviews', icon: <SafetyCertificateOutlined />, label: t('menu.myReviews') }]),

@@ -1,0 +1,64 @@
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectBuyer, startKefu, type KefuHarness, type TestBuyer } from './harness.js';
+
+const SHOP = '山野户外旗舰店';
+
+async function apiFromPage(page: Page, method: string, path: string, body?: unknown): Promise<number> {
+  return page.evaluate(
+    async ({ method, path, body }) => {
+      const me = (await (await fetch('/api/auth/me')).json()) as { csrfToken?: string };
+      const res = await fetch(path, {
+        method,
+        headers: { 'content-type': 'application/json', ...(me.csrfToken ? { 'x-csrf-token': me.csrfToken } : {}) },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+      return res.status;
+    },
+    { method, path, body },
+  );
+}
+
+/** Issue 4 manager view: the live board shows each agent's status and load, the queue, and who is waiting on whom. */
+describe('live agent board', () => {
+  let h: KefuHarness;
+  let page: Page;
+  let publicKey: string;
+  let buyer: TestBuyer | undefined;
+
+  beforeAll(async () => {
+    h = await startKefu();
+    const shop = await h.server.ctx.storage.db.selectFrom('shops').select(['id', 'public_key']).where('name', '=', SHOP).executeTakeFirstOrThrow();
+    publicKey = shop.public_key;
+    page = await h.newPage();
+    await page.addInitScript((id: string) => localStorage.setItem('kefu.shop', id), shop.id);
+    await h.login(page);
+  });
+  afterAll(async () => {
+    buyer?.close();
+    await h?.close();
+  });
+
+  const stat = (title: string) => page.locator('.ant-statistic', { hasText: title }).locator('.ant-statistic-content-value');
+  const agentRow = (name: string) => page.getByTestId('agent-board').locator('tr', { hasText: name });
+
+  it('queues a buyer while nobody is online, then shows them waiting on the agent who comes online', async () => {
+    expect(await apiFromPage(page, 'PUT', '/api/presence', { status: 'offline' })).toBe(200);
+    await page.goto(`${h.baseUrl}/board`);
+    await page.getByTestId('agent-board').waitFor();
+    for (const name of ['林掌柜', '小美', '小雅']) await agentRow(name).waitFor();
+    const queuedBefore = Number(await stat('排队买家').textContent());
+
+    buyer = await connectBuyer(h.server.url, publicKey, '看板买家');
+    await buyer.say('在吗？这双鞋有43码吗');
+    await expect.poll(async () => Number(await stat('排队买家').textContent()), { timeout: 15_000 }).toBe(queuedBefore + 1);
+
+    expect(await apiFromPage(page, 'PUT', '/api/presence', { status: 'online' })).toBe(200);
+    await expect.poll(async () => Number(await stat('排队买家').textContent()), { timeout: 15_000 }).toBe(queuedBefore);
+    const owner = agentRow('林掌柜');
+    await expect.poll(async () => owner.locator('.ant-badge-status-text').textContent(), { timeout: 15_000 }).toBe('在线');
+    await expect.poll(async () => (await owner.locator('.ant-tag').count()) > 0, { timeout: 15_000 }).toBe(true);
+    await expect.poll(async () => owner.getByTestId('board-wait').textContent(), { timeout: 15_000 }).toMatch(/^\d+ 秒$/);
+    if (process.env.KEFU_SCREENSHOTS === '1') await h.screenshot(page, 'board-zh-CN');
+  });
+});
