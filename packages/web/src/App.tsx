@@ -7,7 +7,6 @@ import { lazy, Suspense, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { BrowserRouter, Navigate, Route, Routes, useLocation } from 'react-router-dom';
 import { AuthProvider, useAuth } from './auth/AuthContext.js';
-import { AgentBoardPage } from './features/board/AgentBoardPage.js';
 import { LoginPage } from './features/login/LoginPage.js';
 
 const AppLayout = lazy(() => import('./layout/AppLayout.js').then((m) => ({ default: m.AppLayout })));
@@ -18,6 +17,7 @@ const QuickRepliesPage = lazy(() => import('./features/quick-replies/QuickReplie
 const KnowledgePage = lazy(() => import('./features/knowledge/KnowledgePage.js').then((m) => ({ default: m.KnowledgePage })));
 const OrdersPage = lazy(() => import('./features/orders/OrdersPage.js').then((m) => ({ default: m.OrdersPage })));
 const BuyersPage = lazy(() => import('./features/buyers/BuyersPage.js').then((m) => ({ default: m.BuyersPage })));
+const AgentBoardPage = lazy(() => import('./features/board/AgentBoardPage.js').then((m) => ({ default: m.AgentBoardPage })));
 const UrgingPage = lazy(() => import('./features/urging/UrgingPage.js').then((m) => ({ default: m.UrgingPage })));
 const ShopSettings = lazy(() => import('./features/settings/ShopSettings.js').then((m) => ({ default: m.ShopSettings })));
 const HoursSettings = lazy(() => import('./features/settings/HoursSettings.js').then((m) => ({ default: m.HoursSettings })));
