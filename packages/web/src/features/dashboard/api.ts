@@ -1,29 +1,8 @@
+import type { KpiFigures } from '@kefu/core';
 import { request } from '../../api/client.js';
 
 /** KPI API shapes (mirrors packages/server/src/modules/analytics). Ratios are fractions, times seconds, money yuan. */
-export interface KpiFigures {
-  inquirers: number;
-  orderers: number;
-  payers: number;
-  inquiryConversion: number | null;
-  paymentConversion: number | null;
-  inquiryToPayment: number | null;
-  silentBuyers: number;
-  repliedInquirers: number;
-  replyRate: number | null;
-  firstResponseSec: number | null;
-  firstHumanResponseSec: number | null;
-  avgResponseSec: number | null;
-  answeredTurns: number;
-  unansweredTurns: number;
-  revenue: number;
-  payingCustomers: number;
-  paidOrders: number;
-  perCustomerValue: number | null;
-  perOrderValue: number | null;
-  refundedOrders: number;
-  refundRate: number | null;
-}
+export type { KpiFigures };
 export interface KpiAgentRow {
   agent: string;
   agentName: string;

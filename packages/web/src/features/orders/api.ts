@@ -1,24 +1,10 @@
+import { ORDER_STATUSES, type Address, type OrderItem, type OrderStatus } from '@kefu/core';
 import { api, ApiError } from '../../api/client.js';
 
 /** Order, buyer and urging API shapes (mirrors packages/server/src/modules/{orders,buyers,urging}). */
-export type OrderStatus = 'unpaid' | 'paid' | 'shipped' | 'delivered' | 'completed' | 'closed';
-export const ORDER_STATUS_IDS: OrderStatus[] = ['unpaid', 'paid', 'shipped', 'delivered', 'completed', 'closed'];
+export type { Address, OrderItem, OrderStatus };
+export const ORDER_STATUS_IDS: OrderStatus[] = ORDER_STATUSES.map((s) => s.id);
 
-export interface OrderItem {
-  sku: string;
-  title?: string;
-  quantity: number;
-  price: number;
-  spec?: Record<string, string>;
-}
-export interface Address {
-  name: string;
-  phone: string;
-  province: string;
-  city: string;
-  district?: string;
-  detail: string;
-}
 export interface UrgingSummary {
   status: string;
   nextDueAt: number | null;
