@@ -541,6 +541,13 @@ export interface KpiMoneyRepeatDaysTable {
   n: number;
 }
 
+/** The stamp of a buyer's rollup rows: new on every live write of them, deleted by a rebuild (a process's cache of the rows is valid while it holds). */
+export interface KpiBuyerStampsTable {
+  shop_id: string;
+  buyer: string;
+  stamp: number;
+}
+
 export interface KpiSettingsTable {
   shop_id: string;
   time_zone: string;
@@ -599,6 +606,7 @@ export interface Database {
   kpi_repeat_days: KpiRepeatDaysTable;
   kpi_agent_repeat_days: KpiAgentRepeatDaysTable;
   kpi_money_repeat_days: KpiMoneyRepeatDaysTable;
+  kpi_buyer_stamps: KpiBuyerStampsTable;
   shop_coach_settings: ShopCoachSettingsTable;
   message_flags: MessageFlagsTable;
   conversation_reviews: ConversationReviewsTable;

@@ -1,5 +1,6 @@
+import { randomInt } from 'node:crypto';
 import { isValidTimeZone, type BusinessHours } from '@kefu/core';
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { CompiledQuery, sql, SqliteAdapter, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../../storage/schema.js';
 import {
   buildFacts,
@@ -15,6 +16,57 @@ import {
 } from './rollup-facts.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
+
+const isSqlite = (db: Db): boolean => db.getExecutor().adapter instanceof SqliteAdapter;
+const pgText = new Map<string, string>();
+/**
+ * Runs SQL text with `?` placeholders (`$n` on PostgreSQL) as it is, without the query builder: a refresh runs a dozen
+ * statements per 100 buyers, and building and compiling their value lists cost more than SQLite takes to run them.
+ */
+async function run<R = Record<string, unknown>>(db: Db, text: string, params: readonly unknown[]): Promise<R[]> {
+  let q = text;
+  if (!isSqlite(db)) {
+    q = pgText.get(text) ?? '';
+    if (!q) {
+      let n = 0;
+      q = text.replace(/\?/g, () => `$${++n}`);
+      if (pgText.size > 2000) pgText.clear();
+      pgText.set(text, q);
+    }
+  }
+  return (await db.executeQuery<R>(CompiledQuery.raw(q, params as unknown[]))).rows;
+}
+const texts = new Map<string, string>();
+const memo = (k: string, make: () => string): string => {
+  let t = texts.get(k);
+  if (t === undefined) texts.set(k, (t = make()));
+  return t;
+};
+const marks = (n: number): string => memo(`m${n}`, () => Array.from({ length: n }, () => '?').join(', '));
+/** `(?, ?, …), (…)`: `rows` tuples of `width` placeholders. */
+const tuples = (rows: number, width: number): string => memo(`t${rows}x${width}`, () => Array.from({ length: rows }, () => `(${marks(width)})`).join(', '));
+/**
+ * Statement texts repeat (and stay prepared in the connection's cache) when lists come in few sizes: IN lists are
+ * padded to a power of two with their last value, and multi-row INSERTs are cut into power-of-two pieces.
+ */
+function padded<T>(xs: readonly T[]): T[] {
+  const n = 2 ** Math.ceil(Math.log2(Math.max(1, xs.length)));
+  const out = [...xs];
+  while (out.length < n) out.push(xs[xs.length - 1]!);
+  return out;
+}
+/** [start, length] pieces of `n` rows: powers of two, each ≤ `max` rows. */
+function pieces(n: number, max: number): Array<[number, number]> {
+  const top = 2 ** Math.floor(Math.log2(Math.max(1, max)));
+  const out: Array<[number, number]> = [];
+  for (let i = 0; i < n; ) {
+    const len = Math.min(top, 2 ** Math.floor(Math.log2(n - i)));
+    out.push([i, len]);
+    i += len;
+  }
+  return out;
+}
+const q = (id: string): string => `"${id}"`;
 
 const ROLLUP_TABLES = ['kpi_buyer_days', 'kpi_buyer_day_agents', 'kpi_orders', 'kpi_buyer_day_scenarios', 'kpi_money_repeats'] as const;
 const SUM_TABLES = [
@@ -49,7 +101,7 @@ function addTo<K>(m: Map<K, number[]>, k: K, vals: readonly number[], sign = 1):
   for (let i = 0; i < vals.length; i++) cur[i]! += sign * vals[i]!;
 }
 
-/** The sums the facts contribute (the same as the GROUP BY over their rows in oldSums). */
+/** The sums the facts contribute to the sum tables. */
 function sumsOf(f: RollupFacts): Sums {
   const money = moneySums(f.orders);
   const out: Sums = { ...emptySums(), moneyDays: money.days, moneyAgents: money.agents };
@@ -64,97 +116,6 @@ function sumsOf(f: RollupFacts): Sums {
   return out;
 }
 
-async function oldSums(db: Db, shopId: string, buyers: readonly string[]): Promise<Sums> {
-  const out = emptySums();
-  for (let i = 0; i < buyers.length; i += 500) {
-    const chunk = buyers.slice(i, i + 500);
-    const d = await db
-      .selectFrom('kpi_buyer_days')
-      .select((eb) => [
-        'day',
-        eb.fn.countAll<number>().as('inq'),
-        eb.fn.sum<number>('ordered').as('ord'),
-        eb.fn.sum<number>('paid').as('pay'),
-        eb.fn.sum<number>('replied_day').as('rep'),
-        eb.fn.count<number>('fr_ms').as('fr_n'),
-        eb.fn.coalesce(eb.fn.sum<number>('fr_ms'), sql<number>`0`).as('fr_sum'),
-        eb.fn.count<number>('fh_ms').as('fh_n'),
-        eb.fn.coalesce(eb.fn.sum<number>('fh_ms'), sql<number>`0`).as('fh_sum'),
-        eb.fn.sum<number>('answered').as('ans'),
-        eb.fn.sum<number>('turn_ms').as('turn_sum'),
-        eb.fn.sum<number>('unanswered').as('unans'),
-      ])
-      .where('shop_id', '=', shopId)
-      .where('buyer', 'in', chunk)
-      .groupBy('day')
-      .execute();
-    for (const r of d) addTo(out.days, Number(r.day), DAY_SUMS.map((k) => Number(r[k])));
-    const a = await db
-      .selectFrom('kpi_buyer_day_agents')
-      .select((eb) => [
-        'day',
-        'agent',
-        eb.fn.sum<number>('in_day').as('inq'),
-        eb.fn.sum<number>('ordered').as('ord'),
-        eb.fn.sum<number>('paid').as('pay'),
-        eb.fn.sum<number>('answered').as('ans'),
-        eb.fn.sum<number>('turn_ms').as('turn_sum'),
-        eb.fn.sum<number>('fh_n').as('fh_n'),
-        eb.fn.sum<number>('fh_ms').as('fh_sum'),
-      ])
-      .where('shop_id', '=', shopId)
-      .where('buyer', 'in', chunk)
-      .groupBy(['day', 'agent'])
-      .execute();
-    for (const r of a) addTo(out.agents, `${r.day}\u0000${r.agent}`, AGENT_SUMS.map((k) => Number(r[k])));
-    const sc = await db
-      .selectFrom('kpi_buyer_day_scenarios')
-      .select((eb) => ['day', 'scenario', eb.fn.countAll<number>().as('buyer_days'), eb.fn.sum<number>('messages').as('messages')])
-      .where('shop_id', '=', shopId)
-      .where('buyer', 'in', chunk)
-      .groupBy(['day', 'scenario'])
-      .execute();
-    for (const r of sc) addTo(out.scenarios, `${r.day}\u0000${r.scenario}`, SCEN_SUMS.map((k) => Number(r[k])));
-    const rd = await db
-      .selectFrom('kpi_buyer_days')
-      .select((eb) => ['prev_day', 'day', eb.fn.countAll<number>().as('n'), eb.fn.sum<number>('ordered').as('ord'), eb.fn.sum<number>('paid').as('pay'), eb.fn.sum<number>('replied_day').as('rep')])
-      .where('shop_id', '=', shopId)
-      .where('buyer', 'in', chunk)
-      .where('prev_day', 'is not', null)
-      .groupBy(['prev_day', 'day'])
-      .execute();
-    for (const r of rd) addTo(out.repeats, `${r.prev_day}\u0000${r.day}`, REPEAT_SUMS.map((k) => Number(r[k])));
-    const ra = await db
-      .selectFrom('kpi_buyer_day_agents')
-      .select((eb) => ['prev_day', 'day', 'agent', eb.fn.sum<number>('in_day').as('inq'), eb.fn.sum<number>('ordered').as('ord'), eb.fn.sum<number>('paid').as('pay')])
-      .where('shop_id', '=', shopId)
-      .where('buyer', 'in', chunk)
-      .where('prev_day', 'is not', null)
-      .groupBy(['prev_day', 'day', 'agent'])
-      .execute();
-    for (const r of ra) addTo(out.agentRepeats, `${r.prev_day}\u0000${r.day}\u0000${r.agent}`, AGENT_REPEAT_SUMS.map((k) => Number(r[k])));
-    const rm = await db
-      .selectFrom('kpi_money_repeats')
-      .select((eb) => ['credit', 'prev_day', 'day', 'kind', 'agent', eb.fn.countAll<number>().as('n')])
-      .where('shop_id', '=', shopId)
-      .where('buyer', 'in', chunk)
-      .groupBy(['credit', 'prev_day', 'day', 'kind', 'agent'])
-      .execute();
-    for (const r of rm) addTo(out.moneyRepeats, `${r.credit}\u0000${r.prev_day}\u0000${r.day}\u0000${r.kind}\u0000${r.agent}`, [Number(r.n)]);
-    // Money sums count distinct buyers per day, so they are recomputed from the old order rows by the same function.
-    const ords = await db
-      .selectFrom('kpi_orders')
-      .select(['buyer', 'created_day', 'paid_day', 'cents', 'refunded', 'agent', 'silent'])
-      .where('shop_id', '=', shopId)
-      .where('buyer', 'in', chunk)
-      .execute();
-    const m = moneySums(ords);
-    for (const [k, v] of m.days) addTo(out.moneyDays, k, v);
-    for (const [k, v] of m.agents) addTo(out.moneyAgents, k, v);
-  }
-  return out;
-}
-
 /** Adds `add − sub` to the sum tables (upsert with +=), skipping keys whose delta is zero. */
 async function applySums(db: Db, shopId: string, add: Sums, sub: Sums | null): Promise<void> {
   const delta = <K>(a: Map<K, number[]>, b: Map<K, number[]> | undefined): Map<K, number[]> => {
@@ -165,12 +126,12 @@ async function applySums(db: Db, shopId: string, add: Sums, sub: Sums | null): P
     return out;
   };
   const upsert = async (table: (typeof SUM_TABLES)[number], keyCols: string[], cols: readonly string[], rows: Array<{ key: unknown[]; vals: number[] }>) => {
-    const all = [...keyCols, ...cols];
-    const set = sql.join(cols.map((c) => sql`${sql.ref(c)} = ${sql.table(table)}.${sql.ref(c)} + excluded.${sql.ref(c)}`));
-    for (let i = 0; i < rows.length; i += 50) {
-      const values = sql.join(rows.slice(i, i + 50).map((r) => sql`(${sql.join([shopId, ...r.key, ...r.vals])})`));
-      await sql`INSERT INTO ${sql.table(table)} (${sql.join(['shop_id', ...all].map((c) => sql.ref(c)))}) VALUES ${values}
-        ON CONFLICT (${sql.join(['shop_id', ...keyCols].map((c) => sql.ref(c)))}) DO UPDATE SET ${set}`.execute(db);
+    const all = ['shop_id', ...keyCols, ...cols];
+    const head = `INSERT INTO ${q(table)} (${all.map(q).join(', ')}) VALUES `;
+    const tail = ` ON CONFLICT (${['shop_id', ...keyCols].map(q).join(', ')}) DO UPDATE SET ${cols.map((c) => `${q(c)} = ${q(table)}.${q(c)} + excluded.${q(c)}`).join(', ')}`;
+    for (const [i, len] of pieces(rows.length, 999 / all.length)) {
+      const part = rows.slice(i, i + len);
+      await run(db, head + tuples(len, all.length) + tail, part.flatMap((r) => [shopId, ...r.key, ...r.vals]));
     }
   };
   const d = delta(add.days, sub?.days);
@@ -232,64 +193,49 @@ export async function saveSettings(db: Db, shopId: string, s: RollupSettings, bu
     .execute();
 }
 
+/** The order columns the KPIs read (rawOrderOf). */
+const ORDER_COLS = 'id, buyer_id, buyer_nick, amount, paid_amount, refund_amount, refund_status, item_count, created_at, paid_at';
+type OrderRow = Parameters<typeof rawOrderOf>[0];
+
 /** All messages and orders of the given buyers (buyer keys: buyers.id or `nick:<会员名>`). */
 export async function loadBuyers(db: Db, shopId: string, buyers: readonly string[]): Promise<{ messages: RawMessage[]; orders: RawOrder[] }> {
   const messages: RawMessage[] = [];
   const orders: RawOrder[] = [];
   const ids = buyers.filter((b) => !b.startsWith('nick:'));
   const nicks = buyers.filter((b) => b.startsWith('nick:')).map((b) => b.slice(5));
-  for (let i = 0; i < ids.length; i += 500) {
-    const chunk = ids.slice(i, i + 500);
-    const convs = await db.selectFrom('conversations').select(['id', 'buyer_id']).where('shop_id', '=', shopId).where('buyer_id', 'in', chunk).execute();
-    if (convs.length > 0) {
-      const buyerOf = new Map(convs.map((c) => [c.id, c.buyer_id]));
-      const rows = await db
-        .selectFrom('messages')
-        .select(['conversation_id', 'sender', 'agent_id', 'kind', 'created_at', 'scenario'])
-        .where('conversation_id', 'in', [...buyerOf.keys()])
-        .orderBy('conversation_id')
-        .orderBy('seq')
-        .execute();
-      for (const r of rows) {
-        messages.push({
-          buyer: buyerOf.get(r.conversation_id)!,
-          sender: r.sender,
-          agent: r.agent_id,
-          kind: r.kind,
-          at: Number(r.created_at),
-          scenario: r.scenario ?? null,
-        });
-      }
+  for (let i = 0; i < ids.length; i += 512) {
+    const chunk = padded(ids.slice(i, i + 512));
+    // One statement: the buyers' conversations (unique per shop and buyer) and their messages in order.
+    const rows = await run<{ buyer_id: string; sender: string; agent_id: string | null; kind: string; created_at: number; scenario: string | null }>(
+      db,
+      `SELECT c.buyer_id, m.sender, m.agent_id, m.kind, m.created_at, m.scenario FROM conversations c JOIN messages m ON m.conversation_id = c.id
+        WHERE c.shop_id = ? AND c.buyer_id IN (${marks(chunk.length)}) ORDER BY m.conversation_id, m.seq`,
+      [shopId, ...chunk],
+    );
+    for (const r of rows) {
+      messages.push({ buyer: r.buyer_id, sender: r.sender, agent: r.agent_id, kind: r.kind, at: Number(r.created_at), scenario: r.scenario ?? null });
     }
-    const ords = await db.selectFrom('orders').selectAll().where('shop_id', '=', shopId).where('buyer_id', 'in', chunk).execute();
+    const ords = await run<OrderRow>(db, `SELECT ${ORDER_COLS} FROM orders WHERE shop_id = ? AND buyer_id IN (${marks(chunk.length)})`, [shopId, ...chunk]);
     for (const o of ords) orders.push(rawOrderOf(o));
   }
-  for (let i = 0; i < nicks.length; i += 500) {
-    const chunk = nicks.slice(i, i + 500);
-    const ords = await db.selectFrom('orders').selectAll().where('shop_id', '=', shopId).where('buyer_id', 'is', null).where('buyer_nick', 'in', chunk).execute();
+  for (let i = 0; i < nicks.length; i += 512) {
+    const chunk = padded(nicks.slice(i, i + 512));
+    const ords = await run<OrderRow>(db, `SELECT ${ORDER_COLS} FROM orders WHERE shop_id = ? AND buyer_id IS NULL AND buyer_nick IN (${marks(chunk.length)})`, [shopId, ...chunk]);
     for (const o of ords) orders.push(rawOrderOf(o));
   }
   return { messages, orders };
 }
 
+/** Multi-row INSERTs, ≤ 999 bound parameters a statement (every engine's limit). */
 async function insertChunked<T extends (typeof ROLLUP_TABLES)[number]>(db: Db, table: T, rows: readonly object[]): Promise<void> {
-  // ≤ 13 columns × 60 rows keeps under every engine's bound-parameter limit.
-  for (let i = 0; i < rows.length; i += 60) {
+  if (rows.length === 0) return;
+  const per = Math.floor(999 / Object.keys(rows[0]!).length);
+  for (let i = 0; i < rows.length; i += per) {
     await db
       .insertInto(table)
-      .values(rows.slice(i, i + 60) as never)
+      .values(rows.slice(i, i + per) as never)
       .execute();
   }
-}
-
-/** Replaces the rollup rows of these buyers with `facts` (call inside a transaction). */
-export async function replaceBuyers(db: Db, shopId: string, buyers: readonly string[], facts: RollupFacts): Promise<void> {
-  await applySums(db, shopId, sumsOf(facts), await oldSums(db, shopId, buyers));
-  for (let i = 0; i < buyers.length; i += 500) {
-    const chunk = buyers.slice(i, i + 500);
-    for (const t of ROLLUP_TABLES) await db.deleteFrom(t).where('shop_id', '=', shopId).where('buyer', 'in', chunk).execute();
-  }
-  await writeFacts(db, facts);
 }
 
 export async function writeFacts(db: Db, facts: RollupFacts): Promise<void> {
@@ -300,13 +246,312 @@ export async function writeFacts(db: Db, facts: RollupFacts): Promise<void> {
   await insertChunked(db, 'kpi_money_repeats', facts.repeats);
 }
 
-/** Recomputes the rollups of some buyers from their raw rows, in one transaction. Idempotent. */
-export async function refreshBuyers(db: Kysely<Database>, shopId: string, buyers: readonly string[], s?: RollupSettings): Promise<void> {
+/** A fact table: its columns (key first) and the index by (shop_id, buyer). */
+interface FactTable {
+  name: (typeof ROLLUP_TABLES)[number];
+  facts: keyof RollupFacts;
+  key: readonly string[];
+  cols: readonly string[];
+  byBuyer: string;
+}
+const FACT_TABLES: readonly FactTable[] = [
+  {
+    name: 'kpi_buyer_days', facts: 'days', key: ['shop_id', 'day', 'buyer'], byBuyer: 'kpi_buyer_days_buyer',
+    cols: ['prev_day', 'first_at', 'first_agent_at', 'ordered', 'paid', 'replied_day', 'fr_ms', 'fh_ms', 'fh_agent', 'answered', 'turn_ms', 'unanswered'],
+  },
+  {
+    name: 'kpi_buyer_day_agents', facts: 'agents', key: ['shop_id', 'day', 'buyer', 'agent'], byBuyer: 'kpi_buyer_day_agents_buyer',
+    cols: ['prev_day', 'first_msg_at', 'in_day', 'ordered', 'paid', 'answered', 'turn_ms', 'fh_n', 'fh_ms'],
+  },
+  { name: 'kpi_orders', facts: 'orders', key: ['shop_id', 'order_id'], byBuyer: 'kpi_orders_buyer', cols: ['buyer', 'created_day', 'paid_day', 'cents', 'refunded', 'agent', 'silent'] },
+  { name: 'kpi_buyer_day_scenarios', facts: 'scenarios', key: ['shop_id', 'day', 'buyer', 'scenario'], byBuyer: 'kpi_buyer_day_scenarios_buyer', cols: ['messages'] },
+  { name: 'kpi_money_repeats', facts: 'repeats', key: ['shop_id', 'credit', 'day', 'kind', 'agent', 'buyer'], byBuyer: 'kpi_money_repeats_buyer', cols: ['prev_day'] },
+];
+
+type Row = Record<string, unknown>;
+const FACT_KINDS = ['days', 'agents', 'orders', 'scenarios', 'repeats'] as const;
+const emptyFacts = (): RollupFacts => ({ days: [], agents: [], orders: [], scenarios: [], repeats: [] });
+const rowKey = (t: FactTable, r: Row): string => t.key.map((k) => String(r[k])).join('\u0000');
+/** Same stored values (a driver may hand back a bigint or a numeric string where the facts have a number). */
+const sameValue = (x: unknown, y: unknown): boolean => x === y || (x != null && y != null && typeof x !== typeof y && String(x) === String(y));
+const sameRow = (t: FactTable, a: Row, b: Row): boolean => t.cols.every((c) => sameValue(a[c] ?? null, b[c] ?? null));
+
+/** The stored fact rows of these buyers, per table. SQLite is told to use the buyer index (without statistics it scans the shop by primary key). */
+async function readFacts(db: Db, shopId: string, buyers: readonly string[]): Promise<RollupFacts> {
+  const out = emptyFacts();
+  const lite = isSqlite(db);
+  for (let i = 0; i < buyers.length; i += 512) {
+    const chunk = padded(buyers.slice(i, i + 512));
+    for (const t of FACT_TABLES) {
+      const rows = await run(db, `SELECT * FROM ${t.name}${lite ? ` INDEXED BY ${t.byBuyer}` : ''} WHERE shop_id = ? AND buyer IN (${marks(chunk.length)})`, [shopId, ...chunk]);
+      (out[t.facts] as unknown as Row[]).push(...rows);
+    }
+  }
+  return out;
+}
+
+/** PostgreSQL: one refresh of a buyer at a time across processes (the rows read as "old" are the rows replaced). */
+async function lockBuyers(db: Db, shopId: string, buyers: readonly string[]): Promise<void> {
+  if (isSqlite(db)) return; // one connection: transactions are serial already
+  // Keys in one order (no deadlock between two refreshes); the (int, int) lock space: (shop, buyer) hashes.
+  await sql`SELECT pg_advisory_xact_lock(s, k) FROM (SELECT DISTINCT hashtext(${shopId}) AS s, hashtext(b) AS k FROM unnest(${[...buyers]}::text[]) AS b ORDER BY 2) AS t`.execute(db);
+}
+
+/**
+ * Writes `next` over `prev` (the stored rows of the same buyers): inserts and updates the rows that differ, deletes the
+ * rows that are gone, and moves the day sums by the difference. Money sums count distinct buyers per day, so for a
+ * buyer whose orders changed they move by `moneySums(new orders) − moneySums(old orders)` of that buyer.
+ */
+async function writeChanges(db: Db, shopId: string, prev: RollupFacts, next: RollupFacts): Promise<Set<string>> {
+  const add = emptyFacts();
+  const sub = emptyFacts();
+  const moneyBuyers = new Set<string>();
+  const written = new Set<string>();
+  for (const t of FACT_TABLES) {
+    const old = new Map<string, Row>();
+    for (const r of prev[t.facts] as unknown as Row[]) old.set(rowKey(t, r), r);
+    const put: Row[] = [];
+    for (const r of next[t.facts] as unknown as Row[]) {
+      const k = rowKey(t, r);
+      const o = old.get(k);
+      old.delete(k);
+      if (o && sameRow(t, o, r)) continue;
+      put.push(r);
+      written.add(String(r.buyer));
+      if (o) written.add(String(o.buyer));
+      if (t.facts === 'orders') {
+        moneyBuyers.add(String(r.buyer));
+        if (o) moneyBuyers.add(String(o.buyer));
+        continue;
+      }
+      (add[t.facts] as unknown as Row[]).push(r);
+      if (o) (sub[t.facts] as unknown as Row[]).push(o);
+    }
+    for (const o of old.values()) {
+      if (t.facts === 'orders') moneyBuyers.add(String(o.buyer));
+      else (sub[t.facts] as unknown as Row[]).push(o);
+      await run(db, `DELETE FROM ${t.name} WHERE ${t.key.map((c) => `${q(c)} = ?`).join(' AND ')}`, t.key.map((c) => o[c]));
+      written.add(String(o.buyer));
+    }
+    const all = [...t.key, ...t.cols];
+    const head = `INSERT INTO ${t.name} (${all.map(q).join(', ')}) VALUES `;
+    const tail = ` ON CONFLICT (${t.key.map(q).join(', ')}) DO UPDATE SET ${t.cols.map((c) => `${q(c)} = excluded.${q(c)}`).join(', ')}`;
+    for (const [i, len] of pieces(put.length, 999 / all.length)) {
+      const part = put.slice(i, i + len);
+      await run(db, head + tuples(len, all.length) + tail, part.flatMap((r) => all.map((c) => r[c] ?? null)));
+    }
+  }
+  if (moneyBuyers.size > 0) {
+    add.orders = next.orders.filter((o) => moneyBuyers.has(o.buyer));
+    sub.orders = prev.orders.filter((o) => moneyBuyers.has(String(o.buyer)));
+  }
+  if (written.size > 0) await applySums(db, shopId, sumsOf(add), sumsOf(sub));
+  return written;
+}
+
+/**
+ * Buyers outside `buyers` who own a stored order row that `facts` gives to one of `buyers` (an order linked to a
+ * buyer after it was imported by nickname, or the reverse): they must be refreshed together.
+ */
+async function previousOwners(db: Db, shopId: string, buyers: readonly string[], facts: RollupFacts): Promise<string[]> {
+  if (facts.orders.length === 0) return [];
+  const mine = new Set(buyers);
+  const out = new Set<string>();
+  const ids = facts.orders.map((o) => o.order_id);
+  for (let i = 0; i < ids.length; i += 500) {
+    const rows = await db.selectFrom('kpi_orders').select('buyer').where('shop_id', '=', shopId).where('order_id', 'in', ids.slice(i, i + 500)).execute();
+    for (const r of rows) if (!mine.has(r.buyer)) out.add(r.buyer);
+  }
+  return [...out];
+}
+
+/**
+ * A transaction that writes only derived rows, committed without waiting for the disk: SQLite commits it with
+ * `synchronous = NORMAL` (in WAL mode: written, not fsynced; the next durable commit, e.g. of a message, syncs it
+ * along, since the log is sequential), PostgreSQL with `synchronous_commit = off`. A power loss can lose the last
+ * refreshes (never corrupt the database) — the same a crash does to the dirty buyers the writer holds in memory;
+ * a rebuild restores them. The connection is held throughout, so no other commit runs with the relaxed setting.
+ */
+async function derivedTransaction<T>(db: Kysely<Database>, fn: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
+  if (!isSqlite(db)) {
+    return db.transaction().execute(async (trx) => {
+      await sql`SET LOCAL synchronous_commit = off`.execute(trx);
+      return fn(trx);
+    });
+  }
+  return db.connection().execute(async (conn) => {
+    const before = await sql<{ synchronous: number }>`PRAGMA synchronous`.execute(conn);
+    const level = Number(before.rows[0]?.synchronous ?? 2);
+    if (level <= 1) return conn.transaction().execute(fn);
+    await sql`PRAGMA synchronous = NORMAL`.execute(conn);
+    try {
+      return await conn.transaction().execute(fn);
+    } finally {
+      await sql.raw(`PRAGMA synchronous = ${level}`).execute(conn);
+    }
+  });
+}
+
+/** Facts split per buyer (every buyer of `buyers` gets an entry, empty when it has no rows). */
+function perBuyer(f: RollupFacts, buyers: readonly string[]): Map<string, RollupFacts> {
+  const out = new Map<string, RollupFacts>();
+  for (const b of buyers) out.set(b, emptyFacts());
+  for (const k of FACT_KINDS) {
+    for (const r of f[k]) {
+      let e = out.get(r.buyer);
+      if (!e) out.set(r.buyer, (e = emptyFacts()));
+      (e[k] as Array<typeof r>).push(r);
+    }
+  }
+  return out;
+}
+
+/**
+ * The fact rows this process last wrote (or read) for some buyers, with the stamp they are stored under, so a refresh
+ * need not read them back: `kpi_buyer_stamps` changes on every write of a buyer's rows by any process and a rebuild
+ * deletes it, so an entry is used only while the stamp in the database is still its own. Least recently used go first.
+ */
+export class RollupCache {
+  private readonly entries = new Map<string, { stamp: number; facts: RollupFacts }>();
+
+  constructor(readonly maxBuyers = 50_000) {}
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** Refreshes that took a buyer's stored rows from here, and those that found a stamp changed by someone else. */
+  hits = 0;
+  stale = 0;
+
+  peek(shopId: string, buyer: string): boolean {
+    return this.entries.has(`${shopId}\u0000${buyer}`);
+  }
+
+  /** The entry if the stored stamp is still its own (then it becomes the most recently used); a stale one is dropped. */
+  get(shopId: string, buyer: string, stored: number | undefined): { stamp: number; facts: RollupFacts } | undefined {
+    const k = `${shopId}\u0000${buyer}`;
+    const e = this.entries.get(k);
+    if (!e) return undefined;
+    this.entries.delete(k);
+    if (e.stamp !== stored) {
+      this.stale++;
+      return undefined;
+    }
+    this.hits++;
+    this.entries.set(k, e);
+    return e;
+  }
+
+  set(shopId: string, buyer: string, stamp: number, facts: RollupFacts): void {
+    const k = `${shopId}\u0000${buyer}`;
+    this.entries.delete(k);
+    this.entries.set(k, { stamp, facts });
+    if (this.entries.size > this.maxBuyers) this.entries.delete(this.entries.keys().next().value as string);
+  }
+
+  delete(shopId: string, buyer: string): void {
+    this.entries.delete(`${shopId}\u0000${buyer}`);
+  }
+
+  clear(): void {
+    this.entries.clear();
+  }
+}
+
+async function readStamps(db: Db, shopId: string, buyers: readonly string[]): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  for (let i = 0; i < buyers.length; i += 512) {
+    const chunk = padded(buyers.slice(i, i + 512));
+    const rows = await run<{ buyer: string; stamp: number }>(db, `SELECT buyer, stamp FROM kpi_buyer_stamps WHERE shop_id = ? AND buyer IN (${marks(chunk.length)})`, [shopId, ...chunk]);
+    for (const r of rows) out.set(r.buyer, Number(r.stamp));
+  }
+  return out;
+}
+
+async function writeStamps(db: Db, shopId: string, stamps: ReadonlyMap<string, number>): Promise<void> {
+  const list = [...stamps];
+  for (const [i, len] of pieces(list.length, 256)) {
+    const part = list.slice(i, i + len);
+    await run(
+      db,
+      `INSERT INTO kpi_buyer_stamps (shop_id, buyer, stamp) VALUES ${tuples(len, 3)} ON CONFLICT (shop_id, buyer) DO UPDATE SET stamp = excluded.stamp`,
+      part.flatMap(([buyer, stamp]) => [shopId, buyer, stamp]),
+    );
+  }
+}
+
+/** Random 48-bit stamps: two writers (processes) never agree on one by chance in practice. */
+const newStamp = (): number => randomInt(0, 2 ** 48 - 1);
+
+/**
+ * Recomputes the rollups of some buyers from their raw rows, in one transaction. Idempotent. Only rows that differ from
+ * the stored ones are written; with a `cache`, the stored rows of buyers refreshed before come from memory (checked
+ * against their stamp) instead of being read back.
+ */
+export async function refreshBuyers(db: Kysely<Database>, shopId: string, buyers: readonly string[], s?: RollupSettings, cache?: RollupCache): Promise<void> {
   if (buyers.length === 0) return;
   const settings = s ?? (await loadSettings(db, shopId));
-  const raw = await loadBuyers(db, shopId, buyers);
-  const facts = buildFacts(shopId, raw.messages, raw.orders, settings);
-  await db.transaction().execute((trx) => replaceBuyers(trx, shopId, buyers, facts));
+  let list = [...new Set(buyers)];
+  for (;;) {
+    let facts = emptyFacts();
+    let stamps = new Map<string, number>();
+    let more: string[] = [];
+    try {
+      more = await derivedTransaction(db, async (trx) => {
+        // Lock, then read: on PostgreSQL a concurrent refresh of the same buyer either committed before (and is read
+        // back) or waits for this one and reads what it wrote, so the last one to commit saw the newest records.
+        await lockBuyers(trx, shopId, list);
+        const raw = await loadBuyers(trx, shopId, list);
+        facts = buildFacts(shopId, raw.messages, raw.orders, settings);
+        const prev = emptyFacts();
+        let misses = list;
+        if (cache && list.some((b) => cache.peek(shopId, b))) {
+          const stored = await readStamps(trx, shopId, list);
+          misses = [];
+          for (const b of list) {
+            const e = cache.get(shopId, b, stored.get(b));
+            if (e) {
+              stamps.set(b, e.stamp);
+              for (const k of FACT_KINDS) (prev[k] as unknown[]).push(...e.facts[k]);
+            } else misses.push(b);
+          }
+        }
+        if (misses.length > 0) {
+          const read = await readFacts(trx, shopId, misses);
+          for (const k of FACT_KINDS) (prev[k] as unknown[]).push(...read[k]);
+        }
+        const known = new Set(prev.orders.map((o) => o.order_id));
+        if (facts.orders.some((o) => !known.has(o.order_id))) {
+          const owners = await previousOwners(trx, shopId, list, facts);
+          if (owners.length > 0) return owners;
+        }
+        const written = await writeChanges(trx, shopId, prev, facts);
+        // A new stamp wherever rows changed (other processes' caches of them are void), and for rows read back so they can be cached.
+        const fresh = new Map<string, number>();
+        for (const b of written) fresh.set(b, newStamp());
+        if (cache) for (const b of misses) if (!fresh.has(b)) fresh.set(b, newStamp());
+        if (fresh.size > 0) await writeStamps(trx, shopId, fresh);
+        stamps = new Map([...stamps, ...fresh]);
+        return [];
+      });
+    } catch (err) {
+      if (cache) for (const b of list) cache.delete(shopId, b);
+      throw err;
+    }
+    if (more.length > 0) {
+      list = [...list, ...more];
+      continue;
+    }
+    if (cache) {
+      for (const [b, f] of perBuyer(facts, list)) {
+        const stamp = stamps.get(b);
+        if (stamp === undefined) cache.delete(shopId, b);
+        else cache.set(shopId, b, stamp, f);
+      }
+    }
+    return;
+  }
 }
 
 export interface RebuildStats {
@@ -329,7 +574,8 @@ export async function rebuildShop(
   const t0 = Date.now();
   const settings = opts.settings ?? (await loadSettings(db, shopId));
   const stats: RebuildStats = { buyers: 0, messages: 0, orders: 0, rows: 0, ms: 0 };
-  for (const t of [...ROLLUP_TABLES, ...SUM_TABLES]) await db.deleteFrom(t).where('shop_id', '=', shopId).execute();
+  // Stamps first: a process's cached rows of these buyers are void from here on.
+  for (const t of ['kpi_buyer_stamps', ...ROLLUP_TABLES, ...SUM_TABLES] as const) await db.deleteFrom(t).where('shop_id', '=', shopId).execute();
   const pageSize = opts.pageSize ?? 2000;
   const run = async (buyers: string[]): Promise<void> => {
     const raw = await loadBuyers(db, shopId, buyers);

@@ -1,7 +1,8 @@
+import { performance } from 'node:perf_hooks';
 import type { Kysely } from 'kysely';
 import type { EventBus, KefuEvent } from '../../events/bus.js';
 import type { Database } from '../../storage/schema.js';
-import { refreshBuyers } from './rollup.store.js';
+import { loadSettings, refreshBuyers, RollupCache } from './rollup.store.js';
 
 const REFRESH_CHUNK = 100;
 
@@ -10,6 +11,11 @@ const REFRESH_CHUNK = 100;
  * (shop, buyer) dirty; dirty buyers are recomputed from their own rows (never the shop's) in batches,
  * shortly after. Recomputing a buyer replaces all of its rows, so a replayed or duplicated event cannot
  * double count, and a late or out-of-order record is absorbed the same way.
+ *
+ * The refreshes share the event loop with the message path, so they take at most `maxShare` of it (default 10 %):
+ * after a batch that kept the loop busy for T, the next timed batch waits at least T × (1 / maxShare − 1). Under
+ * load the dashboard lags more (and each buyer is refreshed once for more of its messages); it never slows the
+ * messages by more than that share.
  */
 export class RollupWriter {
   private dirty = new Map<string, Set<string>>();
@@ -17,14 +23,22 @@ export class RollupWriter {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> = Promise.resolve();
   private offs: Array<() => void> = [];
-  /** Buyers recomputed so far (for tests and stats). */
+  /** Earliest time (performance.now) the next timed batch may start. */
+  private notBefore = 0;
+  /** Buyers recomputed so far, and the time spent on it (ms; for tests and stats). */
   refreshed = 0;
+  busyMs = 0;
   onError: (err: unknown) => void = (err) => console.error('rollup refresh failed', err);
+  /** The rows last written per buyer (`cacheBuyers`, default 50,000 — about 2 KB each; 0: always read them back). */
+  readonly cache: RollupCache | undefined;
 
   constructor(
     private readonly db: Kysely<Database>,
-    private readonly opts: { delayMs?: number; maxBatch?: number } = {},
-  ) {}
+    private readonly opts: { delayMs?: number; maxBatch?: number; cacheBuyers?: number; maxShare?: number } = {},
+  ) {
+    const n = opts.cacheBuyers ?? 50_000;
+    this.cache = n > 0 ? new RollupCache(n) : undefined;
+  }
 
   /** Starts listening; returns this. Events of other processes are theirs to roll up. */
   attach(events: EventBus): this {
@@ -56,9 +70,13 @@ export class RollupWriter {
   private schedule(ms: number): void {
     if (this.timer && ms > 0) return;
     if (this.timer) clearTimeout(this.timer);
+    if (ms > 0) ms = Math.max(ms, this.notBefore - performance.now());
     this.timer = setTimeout(() => {
       this.timer = null;
-      void this.flush();
+      // A batch that ended after this timer was set may have pushed the next one back.
+      const wait = this.notBefore - performance.now();
+      if (ms > 0 && wait >= 1) this.schedule(wait);
+      else void this.flush();
     }, ms);
   }
 
@@ -72,20 +90,33 @@ export class RollupWriter {
     this.dirty = new Map();
     this.size = 0;
     this.running = this.running.then(async () => {
+      let busy = 0;
       for (const [shopId, buyers] of batch) {
         const list = [...buyers];
+        let settings;
+        try {
+          settings = await loadSettings(this.db, shopId);
+        } catch (err) {
+          this.onError(err);
+          continue;
+        }
         // Small transactions with a turn of the event loop between them: message commits queue behind one chunk, not the whole batch.
         for (let i = 0; i < list.length; i += REFRESH_CHUNK) {
           const part = list.slice(i, i + REFRESH_CHUNK);
+          const t0 = performance.now();
           try {
-            await refreshBuyers(this.db, shopId, part);
+            await refreshBuyers(this.db, shopId, part, settings, this.cache);
             this.refreshed += part.length;
           } catch (err) {
             this.onError(err);
           }
+          const took = performance.now() - t0;
+          busy += took;
+          this.busyMs += took;
           if (i + REFRESH_CHUNK < list.length) await new Promise((r) => setImmediate(r));
         }
       }
+      this.notBefore = performance.now() + busy * (1 / Math.min(1, Math.max(0.01, this.opts.maxShare ?? 0.1)) - 1);
     });
     return this.running;
   }

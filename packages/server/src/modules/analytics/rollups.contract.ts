@@ -150,6 +150,128 @@ export function rollupContract(engine: Engine): void {
       expect(rebuilt).toEqual(live);
     });
 
+    it('live shop order across two processes, then late and out-of-order records: cached refreshes equal a rebuild and the engine', async () => {
+      const db = storage.db;
+      const shop = 'shop_live';
+      await db
+        .insertInto('shops')
+        .values({ id: shop, org_id: 'org_kpi', name: '直播间', platform: 'taobao', time_zone: 'Asia/Shanghai', business_hours: '{}', public_key: 'pk_live', settings: '{}', created_at: 1 })
+        .execute();
+      const d = generateBuyers({ ...gen, shopId: shop, seed: 19, days: 12 }, 10_000, 70);
+      d.orders.push({ ...d.orders[0]!, id: 'o_live_nick', external_id: 'T_live_nick', buyer_id: null, buyer_nick: '路人丙', created_at: gen.start + 86_400_000 * 2, paid_at: gen.start + 86_400_000 * 2 + 60_000 });
+      await db.insertInto('buyers').values(d.buyers as never).execute();
+      await db.insertInto('conversations').values(d.conversations as never).execute();
+      const buyerOf = new Map(d.conversations.map((c) => [c.id, c.buyer_id]));
+      // Two processes on one database: A holds the buyers' sockets, B the agents' and the order sync, so most buyers
+      // are refreshed by both and each process's cached rows go stale whenever the other one writes them.
+      const busA = new EventBus('proc-a');
+      const busB = new EventBus('proc-b');
+      const a = new RollupWriter(db, { delayMs: 60_000, maxBatch: 1_000_000 }).attach(busA);
+      const b = new RollupWriter(db, { delayMs: 60_000, maxBatch: 1_000_000 }).attach(busB);
+      type Step = { at: number; run: () => Promise<void> };
+      const steps: Step[] = [];
+      for (const m of d.messages) {
+        steps.push({
+          at: Number(m.created_at),
+          run: async () => {
+            await db.insertInto('messages').values(m as never).execute();
+            (m.sender === 'buyer' ? busA : busB).emit('message.created', shop, { buyerId: buyerOf.get(m.conversation_id) });
+          },
+        });
+      }
+      for (const o of d.orders) {
+        const ref = { buyerId: o.buyer_id, buyerNick: o.buyer_nick };
+        steps.push({
+          at: Number(o.created_at),
+          run: async () => {
+            await db.insertInto('orders').values({ ...o, paid_at: null, status: 'pending', refund_status: 'none', refund_amount: null } as never).execute();
+            busB.emit('order.created', shop, { order: ref });
+          },
+        });
+        if (o.paid_at !== null && o.paid_at !== undefined) {
+          steps.push({
+            at: Number(o.paid_at),
+            run: async () => {
+              await db.updateTable('orders').set({ paid_at: o.paid_at!, status: o.status }).where('id', '=', o.id).execute();
+              busB.emit('order.paid', shop, { order: ref });
+            },
+          });
+        }
+        if (o.refund_status === 'refunded') {
+          steps.push({
+            at: Number(o.paid_at) + 86_400_000,
+            run: async () => {
+              await db.updateTable('orders').set({ refund_status: 'refunded', refund_amount: o.refund_amount ?? null }).where('id', '=', o.id).execute();
+              busB.emit('order.refunded', shop, { order: ref });
+            },
+          });
+        }
+      }
+      steps.sort((x, y) => x.at - y.at);
+      // Each process flushes on its own clock (A every 30 steps, B every 45), at the same time when both are due.
+      for (let i = 0; i < steps.length; i++) {
+        await steps[i]!.run();
+        await Promise.all([i % 30 === 29 ? a.flush() : null, i % 45 === 44 ? b.flush() : null]);
+      }
+      await Promise.all([a.flush(), b.flush()]);
+
+      const H = 3_600_000;
+      const day = (k: number, hour: number): number => gen.start + k * 86_400_000 + hour * H;
+      const convs = d.conversations;
+      const msg = (conv: (typeof convs)[number], seq: number, sender: string, agent: string | null, at: number, scenario: string | null = null) => ({
+        ...d.messages[0]!, id: `late_${conv.id}_${seq}`, conversation_id: conv.id, seq, client_id: `late${seq}`, sender, agent_id: agent, kind: 'text', created_at: at, scenario,
+      });
+      // Late and out-of-order records: a buyer's older history imported now, an agent reply dated two days back, an
+      // order placed days ago and paid now, the nickname-only order linked to a buyer, a deleted order, a scenario
+      // stored after the refresh, a replayed event.
+      await db.insertInto('messages').values([msg(convs[0]!, 901, 'buyer', null, gen.start - 3 * 86_400_000, 'size'), msg(convs[0]!, 902, 'agent', 'agt_ya', gen.start - 3 * 86_400_000 + 60_000)]).execute();
+      busB.emit('message.created', shop, { buyerId: convs[0]!.buyer_id });
+      await db.insertInto('messages').values(msg(convs[1]!, 903, 'agent', 'agt_lin', day(10, 10))).execute();
+      busB.emit('message.created', shop, { buyerId: convs[1]!.buyer_id });
+      const late = { ...d.orders[0]!, id: 'o_live_late', external_id: 'T_live_late', buyer_id: convs[2]!.buyer_id, buyer_nick: `买家x`, created_at: day(8, 12), paid_at: day(13, 9), status: 'paid', refund_status: 'none', refund_amount: null };
+      await db.insertInto('orders').values(late as never).execute();
+      busB.emit('order.paid', shop, { order: { buyerId: late.buyer_id, buyerNick: late.buyer_nick } });
+      await db.updateTable('orders').set({ buyer_id: convs[3]!.buyer_id }).where('id', '=', 'o_live_nick').execute();
+      busB.emit('order.updated', shop, { order: { buyerId: convs[3]!.buyer_id, buyerNick: '路人丙' } });
+      const gone = d.orders.find((o) => o.buyer_id !== null && o.paid_at !== null && o.id !== 'o_live_nick')!;
+      await db.deleteFrom('orders').where('id', '=', gone.id).execute();
+      busB.emit('order.deleted', shop, { order: { buyerId: gone.buyer_id, buyerNick: gone.buyer_nick } });
+      const unclassified = d.messages.find((m) => m.sender === 'buyer' && m.conversation_id === convs[4]!.id)!;
+      await db.updateTable('messages').set({ scenario: 'logistics' }).where('id', '=', unclassified.id).execute();
+      busA.emit('message.created', shop, { buyerId: convs[4]!.buyer_id });
+      for (const c of convs.slice(0, 10)) busA.emit('message.created', shop, { buyerId: c.buyer_id });
+      await Promise.all([b.flush(), a.flush()]);
+
+      // The caches were used, and found rows another process had written.
+      for (const w of [a, b]) {
+        expect(w.cache!.hits).toBeGreaterThan(0);
+        expect(w.cache!.stale).toBeGreaterThan(0);
+      }
+      const live = await dump(db, shop);
+      const input = await rawInput(db, shop);
+      expect(input.orders.some((o) => o.id === 'o_live_nick' && o.buyer === convs[3]!.buyer_id)).toBe(true);
+      const s = await loadSettings(db, shop);
+      for (const [from, to] of [['2026-02-20', '2026-03-20'], ['2026-03-04', '2026-03-09'], ['2026-02-27', '2026-02-27'], ['2026-03-12', '2026-03-15']] as const) {
+        expect(comparable(await queryKpis(db, shop, from, to, s)), `${from}..${to}`).toEqual(comparable(computeKpis(input, { from, to, tz: 'Asia/Shanghai' })));
+      }
+      await rebuildShop(db, shop, { pageSize: 23 });
+      expect(await dump(db, shop)).toEqual(live);
+
+      // A rebuild (here under another window, so every buyer's rows change) voids every cached row: the stamps are gone.
+      await saveSettings(db, shop, { ...s, attributionWindowHours: 24 }, null);
+      await rebuildShop(db, shop);
+      const hits = a.cache!.hits;
+      await db.insertInto('messages').values([msg(convs[5]!, 904, 'buyer', null, day(13, 20)), msg(convs[6]!, 905, 'buyer', null, day(13, 21))]).execute();
+      for (const c of convs.slice(0, 8)) busA.emit('message.created', shop, { buyerId: c.buyer_id });
+      await a.flush();
+      expect(a.cache!.hits).toBe(hits);
+      const again = await dump(db, shop);
+      await rebuildShop(db, shop);
+      expect(await dump(db, shop)).toEqual(again);
+      await a.close();
+      await b.close();
+    }, 120_000);
+
     const ranges: Array<[string, string]> = [
       ['2026-03-02', '2026-03-31'],
       ['2026-03-05', '2026-03-12'],
