@@ -23,11 +23,19 @@ export const ChangePasswordBody = z.object({
   newPassword: z.string().min(10, '新密码至少 10 位').max(200),
 });
 
+/**
+ * A shop's first-response target in seconds (首次响应目标): the workbench and the live board turn a buyer's wait red
+ * past it, and 质检 scores first responses against it (stored with the coach's review targets).
+ */
+export const RESPONSE_TARGET_SEC = { default: 30, min: 5, max: 3600 } as const;
+export const ResponseTargetSec = z.number().int().min(RESPONSE_TARGET_SEC.min).max(RESPONSE_TARGET_SEC.max);
+
 export const ShopBody = z.object({
   name: z.string().trim().min(1).max(60),
   platform: z.enum(PLATFORMS),
   timeZone: z.string().max(64).default('Asia/Shanghai'),
   businessHours: BusinessHoursSchema.optional(),
+  responseTargetSec: ResponseTargetSec.optional(),
 });
 
 export const ShopPatch = ShopBody.partial();
@@ -53,6 +61,8 @@ export interface ShopDto {
   platform: (typeof PLATFORMS)[number];
   timeZone: string;
   businessHours: BusinessHours;
+  /** First-response target in seconds (RESPONSE_TARGET_SEC.default when the shop never set one). */
+  responseTargetSec: number;
   publicKey: string;
   createdAt: string;
 }

@@ -4,12 +4,14 @@ import { z } from 'zod';
 import type { AppContext } from '../../app-context.js';
 import { assertRole, assertShopAccess } from '../../http/auth.js';
 import { route } from '../../http/route.js';
+import { assistOf } from '../assist/assist.routes.js';
 import { commerceOf } from '../orders/commerce.js';
 import type { BuyerPatch } from './buyers.service.js';
 
 const GROUP_IDS = BUYER_GROUPS.map((g) => g.id) as [BuyerGroup, ...BuyerGroup[]];
 const ShopParams = z.object({ shopId: z.string().min(1).max(40) });
 const BuyerParams = z.object({ shopId: z.string().min(1).max(40), buyerId: z.string().min(1).max(64) });
+const ConvParams = z.object({ shopId: z.string().min(1).max(40), conversationId: z.string().min(1).max(64) });
 const TEMPERAMENT_IDS = TEMPERAMENTS.map((t) => t.id) as [string, ...string[]];
 const DEMANDS = z.object(
   Object.fromEntries(DEMAND_DIMENSIONS.map((d) => [d.id, z.enum(d.poles.map((p) => p.id) as [string, ...string[]]).nullable().optional()])) as Record<string, z.ZodOptional<z.ZodNullable<z.ZodEnum<Record<string, string>>>>>,
@@ -94,6 +96,21 @@ export function buyerRoutes(app: FastifyInstance, ctx: AppContext): void {
     async handler({ auth, params }) {
       assertShopAccess(auth, params.shopId);
       return c().buyers.reveal(auth, params.shopId, params.buyerId);
+    },
+  });
+  route(app, {
+    method: 'GET',
+    url: '/api/shops/:shopId/conversations/:conversationId/variables',
+    summary: '会话里快捷短语变量的值（与推荐回复相同）：买家称呼、店铺、客服、商品，以及买家最新订单的订单号、快递、物流单号、金额、收货地址；没有值的变量不返回',
+    tags: ['buyers'],
+    auth: 'agent',
+    params: ConvParams,
+    async handler({ auth, params }) {
+      assertShopAccess(auth, params.shopId);
+      await ctx.chat.conversations.agentOwned(auth, params.conversationId, params.shopId);
+      const assist = assistOf(ctx);
+      const { vars } = await assist.variables(params.shopId, params.conversationId, await assist.library(params.shopId));
+      return { variables: vars };
     },
   });
   route(app, {

@@ -43,9 +43,10 @@ export function shopRoutes(app: FastifyInstance, ctx: AppContext): void {
         created_at: Date.now(),
       };
       await ctx.repos.shops.insert(row);
+      if (body.responseTargetSec !== undefined) await ctx.repos.shops.setResponseTarget(row.id, body.responseTargetSec, auth.agent.id, Date.now());
       ctx.events.emit('shop.created', row.id, { shopId: row.id });
       void reply.status(201);
-      return presentShop(row);
+      return presentShop((await ctx.repos.shops.findInOrg(auth.agent.orgId, row.id)) ?? row);
     },
   });
   route(app, {
@@ -65,7 +66,7 @@ export function shopRoutes(app: FastifyInstance, ctx: AppContext): void {
   route(app, {
     method: 'PATCH',
     url: '/api/shops/:shopId',
-    summary: '修改店铺名称、平台、时区、营业时间（掌柜/主管）',
+    summary: '修改店铺名称、平台、时区、营业时间、首次响应目标（秒，工作台等待超时变红，质检按它打分）（掌柜/主管）',
     tags: ['shops'],
     auth: 'agent',
     params: ShopParams,
@@ -78,7 +79,8 @@ export function shopRoutes(app: FastifyInstance, ctx: AppContext): void {
       if (body.platform !== undefined) patch.platform = body.platform;
       if (body.timeZone !== undefined) patch.time_zone = body.timeZone;
       if (body.businessHours !== undefined) patch.business_hours = JSON.stringify(body.businessHours);
-      await ctx.repos.shops.update(auth.agent.orgId, params.shopId, patch);
+      if (Object.keys(patch).length) await ctx.repos.shops.update(auth.agent.orgId, params.shopId, patch);
+      if (body.responseTargetSec !== undefined) await ctx.repos.shops.setResponseTarget(params.shopId, body.responseTargetSec, auth.agent.id, Date.now());
       const row = await ctx.repos.shops.findInOrg(auth.agent.orgId, params.shopId);
       if (!row) throw notFound('店铺');
       ctx.events.emit('shop.updated', row.id, { shopId: row.id });

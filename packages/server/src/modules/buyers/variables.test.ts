@@ -1,0 +1,3 @@
+import { variablesContract } from './variables.contract.js';
+
+variablesContract('sqlite');

@@ -1,0 +1,3 @@
+import { shopsContract } from './shops.contract.js';
+
+shopsContract('postgres');
