@@ -1,7 +1,7 @@
 // Buyer-message throughput through the real message path with suggestions on vs off, same server, same run.
 import { fork } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { assistOf, defaultConfig, startServer } from '@kefu/server';
@@ -22,6 +22,8 @@ interface DriverResult {
   ms: number;
   suggestionFrames: number;
   errors: Record<string, number>;
+  /** CPU of the client process during the timed part, µs. */
+  cpuUs: number;
 }
 
 // Buyer messages written for this bench (not from any chat log): a mix of pre- and after-sales questions.
@@ -88,13 +90,20 @@ async function driver(cfg: DriverConfig): Promise<DriverResult> {
   await Promise.all(buyers.map((ws, i) => send(ws, `wu-${i}`, '你好，在吗')));
   await new Promise((r) => setTimeout(r, 500));
   const all = new Promise<void>((r) => (done = r));
+  // The server notes its CPU counters before the timed part starts (it answers `go`).
+  await new Promise<void>((resolve) => {
+    process.once('message', () => resolve());
+    process.send?.({ start: true });
+  });
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   const acked: Promise<void>[] = [];
   for (let k = 0; k < cfg.perBuyer; k++) for (let i = 0; i < buyers.length; i++) acked.push(send(buyers[i]!, `tp-${i}-${k}`, TEXTS[(i + k) % TEXTS.length]!));
   await Promise.all([Promise.all(acked), all]);
   const ms = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
   for (const ws of [...buyers, agent]) ws.terminate();
-  return { messages: total, ms, suggestionFrames: suggested, errors };
+  return { messages: total, ms, suggestionFrames: suggested, errors, cpuUs: cpu.user + cpu.system };
 }
 
 if (process.env.KEFU_ASSIST_DRIVER === '1' && process.send) {
@@ -106,17 +115,34 @@ if (process.env.KEFU_ASSIST_DRIVER === '1' && process.send) {
   });
 }
 
-function drive(cfg: DriverConfig): Promise<DriverResult> {
+/** Runs the clients in a child process; `onStart` is called when the timed part begins. */
+function drive(cfg: DriverConfig, onStart: () => void = () => {}): Promise<DriverResult> {
   return new Promise((resolve, reject) => {
     const child = fork(self, [], { execArgv: ['--conditions=source', '--import', 'tsx'], env: { ...process.env, KEFU_ASSIST_DRIVER: '1' }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     const timer = setTimeout(() => (child.kill('SIGKILL'), reject(new Error('driver timed out'))), 300_000);
-    child.once('message', (m: { ok: boolean; res?: DriverResult; error?: string }) => {
+    child.on('message', (m: { start?: boolean; ok?: boolean; res?: DriverResult; error?: string }) => {
+      if (m.start) {
+        onStart();
+        child.send({ go: true });
+        return;
+      }
       clearTimeout(timer);
       if (m.ok) resolve(m.res!);
       else reject(new Error(m.error));
     });
     child.send(cfg);
   });
+}
+
+/** CPU time of this process's main thread so far (µs), from /proc (Linux); null elsewhere. */
+function mainThreadCpuUs(): number | null {
+  try {
+    const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) * 10_000; // utime + stime in clock ticks of 10 ms
+  } catch {
+    return null;
+  }
 }
 
 async function login(base: string, email: string, password: string): Promise<string> {
@@ -136,13 +162,18 @@ export const bench: Bench = {
     const server = await startServer({ ...defaultConfig(dir), port: 0, dbPath: join(dir, 'kefu.db'), dataDir: dir, demo: true, scryptLogN: 10, logLevel: 'silent' });
     const off: number[] = [];
     const on: number[] = [];
+    /** CPU µs per message of each round: server main thread, whole server process (main + assist worker + helpers), client process. */
+    const cpu = { off: { main: [] as number[], proc: [] as number[], client: [] as number[] }, on: { main: [] as number[], proc: [] as number[], client: [] as number[] } };
+    const loads: number[] = [];
     let frames = 0;
+    let fromWorker = 0;
+    let batches = 0;
     const errors: Record<string, number> = {};
     try {
       const db = server.ctx.storage.db;
       const shop = await db.selectFrom('shops').select(['public_key']).where('name', '=', '山野户外旗舰店').executeTakeFirstOrThrow();
       const svc = assistOf(server.ctx);
-      await svc.modelFor('');
+      await svc.warm();
       const cfg = { url: server.url, publicKey: shop.public_key, agentCookie: await login(server.url, 'xiaomei@demo.kefu', server.demo!.password), buyers, perBuyer };
       // One discarded round warms the JIT and the caches; then alternate off/on so drift (WAL growth) hits both sides alike.
       svc.enabled = true;
@@ -151,8 +182,28 @@ export const bench: Bench = {
       for (let r = 0; r < rounds; r++) {
         for (const mode of ['off', 'on'] as const) {
           svc.enabled = mode === 'on';
-          const res = await drive({ ...cfg, suggestions: mode === 'on' });
+          // CPU from the start of the timed part to the end of the scenario writes that follow it.
+          let main0: number | null = null;
+          let proc0 = process.cpuUsage();
+          let worker0 = svc.offload.counts.worker;
+          let batches0 = svc.offload.counts.batches;
+          const res = await drive({ ...cfg, suggestions: mode === 'on' }, () => {
+            main0 = mainThreadCpuUs();
+            proc0 = process.cpuUsage();
+            worker0 = svc.offload.counts.worker;
+            batches0 = svc.offload.counts.batches;
+          });
           await svc.idle();
+          const main1 = mainThreadCpuUs();
+          const proc = process.cpuUsage(proc0);
+          if (main0 !== null && main1 !== null) cpu[mode].main.push((main1 - main0) / res.messages);
+          cpu[mode].proc.push((proc.user + proc.system) / res.messages);
+          cpu[mode].client.push(res.cpuUs / res.messages);
+          if (mode === 'on') {
+            fromWorker += svc.offload.counts.worker - worker0;
+            batches += svc.offload.counts.batches - batches0;
+          }
+          loads.push(loadavg()[0]!);
           (mode === 'on' ? on : off).push(res.messages / (res.ms / 1000));
           if (mode === 'on') frames += res.suggestionFrames;
           for (const [k, v] of Object.entries(res.errors)) errors[k] = (errors[k] ?? 0) + v;
@@ -163,18 +214,29 @@ export const bench: Bench = {
       rmSync(dir, { recursive: true, force: true });
     }
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+    const us = (xs: number[]) => (xs.length ? `${Math.round(median(xs))} µs` : 'n/a');
+    const cpuNote =
+      `CPU per message (median of rounds), off → on: server main thread ${us(cpu.off.main)} → ${us(cpu.on.main)}, ` +
+      `server process (main + assist worker + helper threads) ${us(cpu.off.proc)} → ${us(cpu.on.proc)}, client process ${us(cpu.off.client)} → ${us(cpu.on.client)}; ` +
+      `${fromWorker} of ${rounds * buyers * perBuyer} suggestion requests answered by the worker, ${(fromWorker / Math.max(1, batches)).toFixed(1)} per batch; 1-min load average during the rounds ${loads.map((l) => l.toFixed(1)).join(', ')} on ${cpus().length} cores`;
     return result(
       'assist-throughput',
       [
         metric('msgs_per_sec_suggestions_on', median(on), 'msg/s', 'same path, suggestions off', median(off), '>= 0.85× off', (m) => m.ratio >= 0.85),
         metric('suggestion_frames', frames, 'frames', 'messages sent with suggestions on', rounds * buyers * perBuyer, '= 1 per message', (m) => m.ratio === 1),
+        ...(cpu.on.main.length
+          ? [
+              // The event loop is the server's bottleneck: at ≤ 1.18× the main-thread CPU of off (1 / 0.85) it could carry 0.85× the messages.
+              metric('main_thread_cpu_per_msg_on', median(cpu.on.main), 'µs/msg', 'server main-thread CPU per message, suggestions off', median(cpu.off.main), '<= 1.18× off', (m) => m.ratio <= 1.18),
+            ]
+          : []),
       ],
       {
         db: 'sqlite',
         notes:
           `${buyers} buyers × ${perBuyer} messages per round, ${rounds} round(s) each way alternating off/on (median); a message counts when acked and delivered to the agent, ` +
           `and with suggestions on when its suggestions frame (classified, ranked over the demo library of 125 replies + FAQ, variables filled from the DB) reached the agent too; ` +
-          `scenario writes batched; clients in a separate process. off: ${off.map((x) => Math.round(x)).join(', ')} msg/s; on: ${on.map((x) => Math.round(x)).join(', ')} msg/s; errors: ${JSON.stringify(errors)}`,
+          `scenario writes batched; classification and ranking in the assist worker thread; clients in a separate process. off: ${off.map((x) => Math.round(x)).join(', ')} msg/s; on: ${on.map((x) => Math.round(x)).join(', ')} msg/s; ${cpuNote}; errors: ${JSON.stringify(errors)}`,
       },
     );
   },

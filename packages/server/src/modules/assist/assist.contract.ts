@@ -208,6 +208,58 @@ export function assistContract(engine: Engine, opts: { full?: boolean } = {}): v
       b.close();
     });
 
+    it('ranks in the worker thread: frames in message order, the changed library and model used, nothing lost when it crashes', async () => {
+      const svc = assistOf(server.ctx);
+      await svc.warm();
+      const firstThread = svc.offload.threadId;
+      expect(firstThread).not.toBeNull();
+      const shop = await makeShop(server, { name: '推荐线程测试店' });
+      const { seedAssistShop } = await import('../../demo/seed-assist.js');
+      await seedAssistShop(server.ctx, shop.id, 'outdoor_shoes');
+      const own = await makeAgent(server, shop, { role: 'owner' });
+      const a = await agentSocket(server, own);
+      const b = await buyerSocket(server, await bootstrapBuyer(server, shop));
+      const frameOf = (id: string, ms = 5000) => a.next((f) => f.type === 'suggestions' && f.messageId === id, ms);
+      const fromWorker = svc.offload.counts.worker;
+
+      // Pipelined messages of one conversation: one frame each, in message order.
+      const acks = await Promise.all(['能便宜点吗', '包邮吗', '今天能发货吗', '是正品吗', '好的谢谢'].map((t) => buyerSay(b, t)));
+      const frames = await Promise.all(acks.map((k) => frameOf(k.id)));
+      expect(frames.map((f) => f.scenario)).toEqual(['bargain', 'shipping_fee', 'ship_time', 'authenticity', 'thanks_bye']);
+      const pushed = a.frames.filter((f) => f.type === 'suggestions' && acks.some((k) => k.id === f.messageId)).map((f) => f.seq);
+      expect(pushed).toEqual(acks.map((k) => k.seq).sort((x, y) => x - y));
+      expect(svc.offload.counts.worker - fromWorker).toBeGreaterThanOrEqual(acks.length);
+
+      // A new reply is ranked as soon as the library changed.
+      const created = await own.api.post(`/api/shops/${shop.id}/quick-replies`, { scenario: 'bargain', title: '菠萝蜜色专属券', text: '亲，菠萝蜜色今天可以领专属优惠券哦', keywords: ['菠萝蜜色'] });
+      expect(created.status).toBe(201);
+      const f1 = await frameOf((await buyerSay(b, '菠萝蜜色能便宜点吗')).id);
+      expect(f1.items[0].id).toBe(created.body.quickReply.id);
+
+      if (opts.full !== false) {
+        // A retrained model reaches the worker too.
+        const text = '老铁有菠萝蜜色吗';
+        expect((await frameOf((await buyerSay(b, text)).id)).scenario).not.toBe('stock');
+        await own.api.post(`/api/shops/${shop.id}/classifier/examples`, { examples: ['老铁有菠萝蜜色吗', '菠萝蜜色还有吗', '老铁菠萝蜜色有货不', '菠萝蜜色啥时候有'].map((t) => ({ text: t, scenario: 'stock' })) });
+        expect((await own.api.post(`/api/shops/${shop.id}/classifier/retrain`)).body.examples).toBe(4);
+        expect((await frameOf((await buyerSay(b, text)).id)).scenario).toBe('stock');
+      }
+
+      // The worker dies with messages on their way: each still gets its frame, and a new worker takes over.
+      const restarts = svc.offload.counts.restarts;
+      const sending = ['能便宜点吗', '退货运费谁出', '鞋子开胶了怎么办'].map((t) => buyerSay(b, t));
+      await svc.offload.killWorker();
+      const after = await Promise.all(sending);
+      expect((await Promise.all(after.map((k) => frameOf(k.id, 20_000)))).map((f) => f.scenario)).toEqual(['bargain', 'return_shipping', 'quality_problem']);
+      expect(svc.offload.counts.restarts).toBe(restarts + 1);
+      expect(svc.offload.threadId).not.toBe(firstThread);
+      const workerNow = svc.offload.counts.worker;
+      expect((await frameOf((await buyerSay(b, '能开发票吗')).id, 20_000)).scenario).toBe('invoice');
+      expect(svc.offload.counts.worker).toBe(workerNow + 1);
+      a.close();
+      b.close();
+    });
+
     it.runIf(opts.full !== false)('retrains a per-shop model from its own examples and persists it', async () => {
       const text = '老铁有菠萝蜜色吗';
       const before = (await owner.post(`/api/shops/${fashion}/classify`, { text })).body.scenario;
@@ -216,8 +268,10 @@ export function assistContract(engine: Engine, opts: { full?: boolean } = {}): v
         examples: ['老铁有菠萝蜜色吗', '菠萝蜜色还有吗', '老铁菠萝蜜色有货不', '菠萝蜜色啥时候有', '老铁这个菠萝蜜色还能拍吗'].map((t) => ({ text: t, scenario: 'stock' })),
       });
       expect(add.status).toBe(201);
+      const trained = assistOf(server.ctx).offload.counts.trainedInWorker;
       const r = await owner.post(`/api/shops/${fashion}/classifier/retrain`);
       expect(r.body.examples).toBe(5);
+      expect(assistOf(server.ctx).offload.counts.trainedInWorker).toBe(trained + 1);
       expect((await owner.post(`/api/shops/${fashion}/classify`, { text })).body.scenario).toBe('stock');
       expect(before).not.toBe('stock');
       // Another shop keeps the default model.

@@ -249,23 +249,28 @@ export class AssistRepository {
     return r?.payload ?? null;
   }
 
-  /** Stores message and conversation scenarios: one UPDATE … CASE per table and chunk. */
+  /**
+   * Stores message and conversation scenarios: one UPDATE … FROM (VALUES …) per table and chunk (same SQL on SQLite and
+   * PostgreSQL; a join on the primary key, where the former UPDATE … CASE compared every row with every branch).
+   */
   async setScenarios(updates: ReadonlyArray<{ shopId: string; conversationId: string; messageId: string; scenario: string }>): Promise<void> {
     if (!updates.length) return;
     const convs = new Map<string, string>();
     for (const u of updates) convs.set(u.conversationId, u.scenario);
+    const m = sql.ref('messages');
+    const c = sql.ref('conversations');
     await this.db.transaction().execute(async (trx) => {
-      for (let i = 0; i < updates.length; i += 200) {
-        const part = updates.slice(i, i + 200);
-        const cases = sql.join(part.map((u) => sql`when ${u.messageId} then ${u.scenario}`), sql` `);
-        await sql`update messages set scenario = case id ${cases} end where id in (${sql.join(part.map((u) => u.messageId))})`.execute(trx);
+      for (let i = 0; i < updates.length; i += SCENARIO_CHUNK) {
+        const values = sql.join(updates.slice(i, i + SCENARIO_CHUNK).map((u) => sql`(${u.messageId}, ${u.scenario})`));
+        await sql`update messages set scenario = v.column2 from (values ${values}) as v where ${m}.id = v.column1`.execute(trx);
       }
       const list = [...convs];
-      for (let i = 0; i < list.length; i += 200) {
-        const part = list.slice(i, i + 200);
-        const cases = sql.join(part.map(([id, sc]) => sql`when ${id} then ${sc}`), sql` `);
-        await sql`update conversations set scenario = case id ${cases} end where id in (${sql.join(part.map(([id]) => id))})`.execute(trx);
+      for (let i = 0; i < list.length; i += SCENARIO_CHUNK) {
+        const values = sql.join(list.slice(i, i + SCENARIO_CHUNK).map(([id, sc]) => sql`(${id}, ${sc})`));
+        await sql`update conversations set scenario = v.column2 from (values ${values}) as v where ${c}.id = v.column1`.execute(trx);
       }
     });
   }
 }
+
+const SCENARIO_CHUNK = 500;

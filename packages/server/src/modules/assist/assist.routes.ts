@@ -130,15 +130,16 @@ export function assistRoutes(app: FastifyInstance, ctx: AppContext): void {
   ctx.onClose.push(async () => {
     svc.stop();
     await svc.idle();
+    await svc.close();
   });
   // Suggestions reach the agent sockets of this process (the event arrives from every process in scaled mode).
   const offPush = ctx.events.on(ASSIST_EVENTS.suggestions, (e) => {
     const p = e.payload as SuggestionsEvent;
-    gatewayOf(ctx)?.hub.pushToAgents(e.shopId ?? '', JSON.stringify(p.frame), p.agentIds.length ? p.agentIds : undefined);
+    gatewayOf(ctx)?.hub.pushToAgents(e.shopId ?? '', p.json, p.agentIds.length ? p.agentIds : undefined);
   });
   ctx.onClose.push(offPush);
-  // Train the shared default model off the first message's path.
-  setImmediate(() => void svc.modelFor('').catch(() => undefined));
+  // Start the assist worker (it trains the shared default model) off the first message's path.
+  setImmediate(() => void svc.warm());
 
   const now = () => Date.now();
   const shopAccess = (auth: AuthContext, shopId: string, manage = false) => {

@@ -1,20 +1,10 @@
 import type { ScenarioId } from '@kefu/contracts';
 import {
   chooseAutoAnswer,
-  classify,
-  type ClassifierModel,
-  createDefaultClassifier,
-  createSuggestionIndex,
-  DEFAULT_SCENARIO_EXAMPLES,
-  fillVariables,
-  loadClassifier,
   type PickStats,
   recordFeedback,
   type ScenarioClassification,
-  suggest,
-  type SuggestIndex,
-  type SuggestItem,
-  trainClassifier,
+  type ScenarioScore,
   type VariableName,
 } from '@kefu/core';
 import type { AppContext } from '../../app-context.js';
@@ -25,23 +15,15 @@ import { newId } from '../../storage/ids.js';
 import { describeHours } from '../autoreply/business-hours.js';
 import { CHAT_EVENTS, type MessageCreatedEvent } from '../conversations/conversations.events.js';
 import { parseBusinessHours } from '../shops/shops.presenter.js';
+import type { LibraryItem, LibraryRef, ModelRef, RunOk, SuggestionItemDto } from './assist.engine.js';
+import { AssistOffload, type OffloadOptions, type RunRequest } from './assist.offload.js';
 import { parseJson } from './assist.presenter.js';
 import { AssistRepository, type FaqRow, type ProductRow, type QuickReplyRow } from './assist.repository.js';
 
 /** Event carrying a suggestions frame to the agent sockets of every process (Redis bridge in scaled mode). */
 export const ASSIST_EVENTS = { suggestions: 'assist.suggestions', libraryChanged: 'assist.library_changed' } as const;
 
-/** One suggestion as pushed to agents: the text has its variables filled; `missing` lists the ones left open. */
-export interface SuggestionItemDto {
-  id: string;
-  kind: 'reply' | 'faq';
-  title: string;
-  text: string;
-  missing: string[];
-  score: number;
-  shortcut?: string;
-  reasons: { code: string; label: string }[];
-}
+export type { SuggestionItemDto };
 
 export interface SuggestionsDto {
   type: 'suggestions';
@@ -58,18 +40,52 @@ export interface SuggestionsDto {
 export interface SuggestionsEvent {
   /** Agents to reach; empty = every agent of the shop. */
   agentIds: string[];
-  frame: SuggestionsDto;
+  /** The `suggestions` frame (`SuggestionsDto`) as JSON text, ready for the sockets. */
+  json: string;
+}
+
+/** A computed frame kept in parts: its items stay JSON text and are parsed only for REST or when an agent answers. */
+interface Pushed {
+  shopId: string;
+  buyerId: string;
+  conversationId: string;
+  messageId: string;
+  seq: number;
+  scenario: ScenarioId;
+  confidence: number;
+  /** `SuggestionItemDto[]` as JSON text. */
+  items: string;
+  autoAnswered?: string;
+}
+
+type Vars = Partial<Record<VariableName, string>>;
+
+/** A buyer message's suggestions, computed and waiting for their turn to be pushed. */
+interface Computed {
+  pushed: Pushed;
+  lib: Library;
+  vars: Vars;
+  /** The classifier's confidence (unrounded) and runner-ups (only with auto-answer on). */
+  confidence: number;
+  top: ScenarioScore[];
+  /** The assigned agent (receives the frame), or null (every agent of the shop). */
+  agentId: string | null;
 }
 
 interface Library {
   replies: QuickReplyRow[];
   faq: FaqRow[];
   products: ProductRow[];
-  index: SuggestIndex;
+  /**
+   * The suggestion items and learned counts of this library version, as the assist worker ranks them (the index is
+   * built there). `ref.stats` is replaced (never mutated) on feedback so the index's per-map cache stays valid.
+   */
+  ref: LibraryRef;
   kinds: Map<string, 'reply' | 'faq'>;
   replyById: Map<string, QuickReplyRow>;
-  /** Learned counts; replaced (never mutated) on feedback so the index's per-map cache stays valid. */
-  stats: ReadonlyMap<string, PickStats>;
+  productBySku: Map<string, ProductRow>;
+  /** A reply that may be sent automatically uses an order variable (the order is then read before ranking). */
+  autoNeedsOrder: boolean;
   shopName: string;
   hoursText: string;
   settings: { autoAnswer: boolean; minConfidence: number | null };
@@ -89,18 +105,11 @@ interface ConvContext {
   order: null;
 }
 
-interface Pending {
-  shopId: string;
-  buyerId: string;
-  messageId: string;
-  shownIds: string[];
-  texts: Map<string, string>;
-}
-
 const MAX_TRACKED = 5000;
 /** Per-conversation and per-buyer caches hold every active chat (10,000 concurrent buyers must not thrash them). */
 const MAX_CONVS = 100_000;
 const ORDER_VARS = /\{(订单号|快递|物流单号|金额|收货地址)\}/;
+type Order = Awaited<ReturnType<AssistRepository['latestOrder']>>;
 const SUGGESTIONS = 5;
 const SCENARIO_FLUSH_MS = 250;
 
@@ -114,7 +123,7 @@ function remember<K, V>(map: Map<K, V>, key: K, value: V, max = MAX_TRACKED): vo
   if (map.size > max) map.delete(map.keys().next().value as K);
 }
 
-export function replyToItem(r: QuickReplyRow): SuggestItem {
+export function replyToItem(r: QuickReplyRow): LibraryItem {
   const card = parseJson<{ productSku?: string }>(r.card, {});
   const keywords = parseJson<string[]>(r.keywords, []);
   return {
@@ -125,10 +134,11 @@ export function replyToItem(r: QuickReplyRow): SuggestItem {
     text: r.text,
     ...(keywords.length ? { keywords } : {}),
     ...(card.productSku ? { productSku: card.productSku } : {}),
+    ...(r.shortcut ? { shortcut: r.shortcut } : {}),
   };
 }
 
-export function faqToItem(f: FaqRow): SuggestItem {
+export function faqToItem(f: FaqRow): LibraryItem {
   return {
     id: f.id,
     kind: 'faq',
@@ -147,9 +157,13 @@ export function faqToItem(f: FaqRow): SuggestItem {
 export class AssistService {
   readonly repo: AssistRepository;
   private readonly libs = new Map<string, Promise<Library>>();
-  private readonly models = new Map<string, Promise<ClassifierModel>>();
-  private readonly pending = new Map<string, Pending>();
-  private readonly latest = new Map<string, SuggestionsDto>();
+  private readonly models = new Map<string, Promise<ModelRef>>();
+  /** The same, once loaded: the message path reads them without waiting a turn. */
+  private readonly libsReady = new Map<string, Library>();
+  private readonly modelsReady = new Map<string, ModelRef>();
+  /** Suggestions shown for a conversation's last buyer message and not answered yet. */
+  private readonly pending = new Map<string, Pushed>();
+  private readonly latest = new Map<string, Pushed>();
   private readonly convs = new Map<string, ConvContext>();
   /** First messages of many conversations in one turn read their context with one query. */
   private readonly convRefs = new BatchLoader<string, { buyer_id: string; assigned_agent_id: string | null; nickname: string; product: string | null }>(async (keys) => {
@@ -163,17 +177,28 @@ export class AssistService {
     return out;
   });
   private readonly agentNames = new Map<string, { at: number; value: string | null }>();
-  private readonly orders = new Map<string, { at: number; value: Awaited<ReturnType<AssistRepository['latestOrder']>> }>();
+  private readonly orders = new Map<string, { at: number; value: Order }>();
   private scenarioQueue: Array<{ shopId: string; conversationId: string; messageId: string; scenario: string }> = [];
   private scenarioFlush: Promise<void> | null = null;
   private scenarioChain: Promise<void> = Promise.resolve();
-  private readonly inflight = new Set<Promise<unknown>>();
+  /** Suggestion work in flight (buyer and agent messages), and who waits for it to end. */
+  private inflight = 0;
+  private idleWaiters: Array<() => void> = [];
+  /** Per conversation, the last buyer message's frame push: frames go out in message order whatever finishes first. */
+  private readonly frameChain = new Map<string, Promise<void>>();
   private readonly offs: Array<() => void> = [];
+  /** Classification and ranking: in a worker thread (default) or inline. */
+  readonly offload: AssistOffload;
   /** Set false to measure the message path without suggestions (bench). */
   enabled = true;
 
-  constructor(private readonly ctx: AppContext, private readonly now: () => number = Date.now) {
+  constructor(
+    private readonly ctx: AppContext,
+    private readonly now: () => number = Date.now,
+    opts: Pick<OffloadOptions, 'mode'> = {},
+  ) {
     this.repo = new AssistRepository(ctx.storage.db);
+    this.offload = new AssistOffload({ ...opts, onError: (err, what) => ctx.log.error({ err }, what) });
   }
 
   /** Listens to committed messages (only those this process wrote; other processes handle theirs). */
@@ -197,20 +222,33 @@ export class AssistService {
         if (buyerId && e.shopId) this.orders.delete(`${e.shopId}:${buyerId}`);
       }),
       this.ctx.events.on(ASSIST_EVENTS.libraryChanged, (e) => {
-        if (e.shopId) this.libs.delete(e.shopId);
-        if (e.shopId && (e.payload as { model?: boolean } | null)?.model) this.models.delete(e.shopId);
+        if (e.shopId && e.origin !== this.ctx.events.origin) this.forget(e.shopId, (e.payload as { model?: boolean } | null)?.model ?? false);
       }),
     );
   }
 
-  private track(p: Promise<unknown>): void {
-    const t = p.catch((err: unknown) => this.ctx.log.error({ err }, 'assist failed')).finally(() => this.inflight.delete(t));
-    this.inflight.add(t);
+  /** Starts the worker now (it trains the shared default model) so the first buyer message does not wait for it. */
+  warm(): Promise<void> {
+    return this.offload.warm();
   }
+
+  private track(p: Promise<unknown>): void {
+    this.inflight++;
+    p.then(this.settled, this.failed);
+  }
+
+  private readonly settled = (): void => {
+    if (--this.inflight === 0) for (const w of this.idleWaiters.splice(0)) w();
+  };
+
+  private readonly failed = (err: unknown): void => {
+    this.ctx.log.error({ err }, 'assist failed');
+    this.settled();
+  };
 
   /** Waits for suggestion work in flight and pending scenario writes (shutdown, tests). */
   async idle(): Promise<void> {
-    while (this.inflight.size) await Promise.all([...this.inflight]);
+    while (this.inflight) await new Promise<void>((r) => this.idleWaiters.push(r));
     await this.flushScenarios();
   }
 
@@ -218,11 +256,25 @@ export class AssistService {
     for (const off of this.offs) off();
   }
 
+  /** Terminates the worker (after `stop` and `idle`). */
+  close(): Promise<void> {
+    return this.offload.close();
+  }
+
   /** Forget the cached library (and model) of a shop, in every process. */
   invalidate(shopId: string, opts: { model?: boolean } = {}): void {
-    this.libs.delete(shopId);
-    if (opts.model) this.models.delete(shopId);
+    this.forget(shopId, opts.model ?? false);
     this.ctx.events.emit(ASSIST_EVENTS.libraryChanged, shopId, { model: opts.model ?? false });
+  }
+
+  private forget(shopId: string, model: boolean): void {
+    this.libs.delete(shopId);
+    this.libsReady.delete(shopId);
+    if (model) {
+      this.models.delete(shopId);
+      this.modelsReady.delete(shopId);
+    }
+    this.offload.drop(shopId);
   }
 
   // ---- library and model -------------------------------------------------------------------------
@@ -230,8 +282,12 @@ export class AssistService {
   library(shopId: string): Promise<Library> {
     let p = this.libs.get(shopId);
     if (!p) {
-      p = this.loadLibrary(shopId);
-      p.catch(() => this.libs.delete(shopId));
+      const loading = this.loadLibrary(shopId);
+      p = loading;
+      loading.then(
+        (lib) => this.libs.get(shopId) === loading && this.libsReady.set(shopId, lib),
+        () => this.libs.get(shopId) === loading && this.libs.delete(shopId),
+      );
       this.libs.set(shopId, p);
     }
     return p;
@@ -252,29 +308,36 @@ export class AssistService {
       replies,
       faq,
       products,
-      index: createSuggestionIndex(items),
+      ref: { v: nextVersion(), items, stats },
       kinds,
       replyById: new Map(replies.map((r) => [r.id, r])),
-      stats,
+      productBySku: new Map(products.map((p) => [p.sku, p])),
+      autoNeedsOrder: replies.some((r) => r.safe_for_auto === 1 && ORDER_VARS.test(r.text)),
       shopName: shop?.name ?? '',
       hoursText: shop ? describeHours(parseBusinessHours(shop.business_hours)) : '',
       settings,
     };
   }
 
-  /** The shop's own model when it retrained, else the shared default (trained once per process). */
-  modelFor(shopId: string): Promise<ClassifierModel> {
+  /** The shop's own model (as stored JSON) when it retrained, else the shared default (`json: null`, trained once per worker). */
+  modelRef(shopId: string): Promise<ModelRef> {
     let p = this.models.get(shopId);
     if (!p) {
-      p = this.repo.model(shopId).then((row) => (row ? loadClassifier(row.model) : createDefaultClassifier()));
-      p.catch(() => this.models.delete(shopId));
+      const loading = this.repo.model(shopId).then((row): ModelRef => ({ v: nextVersion(), json: row ? row.model : null }));
+      p = loading;
+      loading.then(
+        (m) => this.models.get(shopId) === loading && this.modelsReady.set(shopId, m),
+        () => this.models.get(shopId) === loading && this.models.delete(shopId),
+      );
       this.models.set(shopId, p);
     }
     return p;
   }
 
+  /** Classifies one text with the shop's model (in the worker). */
   async classify(shopId: string, text: string): Promise<ScenarioClassification> {
-    return classify(await this.modelFor(shopId), text);
+    const r = await this.offload.run({ shopId, lib: null, model: await this.modelRef(shopId), text, limit: 0, detail: true });
+    return { text, scenario: r.scenario, confidence: r.confidence, top: r.top ?? [], rules: r.rules ?? [] };
   }
 
   /** Trains the shop model on the shipped examples plus the shop's own; with none of its own the shop goes back to the default. */
@@ -286,13 +349,15 @@ export class AssistService {
       this.invalidate(shopId, { model: true });
       return { examples: 0, trainedAt: null, ms: 0 };
     }
-    const model = trainClassifier([...DEFAULT_SCENARIO_EXAMPLES, ...own.map((e) => ({ text: e.text, scenario: e.scenario as ScenarioId }))]);
+    // In a one-off worker thread: the event loop keeps serving meanwhile.
+    const json = await this.offload.train(own.map((e) => ({ text: e.text, scenario: e.scenario as ScenarioId })));
     const ms = Math.round(performance.now() - started);
     const t = this.now();
-    await this.repo.saveModel(shopId, JSON.stringify(model.toJSON()), own.length, t);
-    this.models.set(shopId, Promise.resolve(model));
+    await this.repo.saveModel(shopId, json, own.length, t);
     this.invalidate(shopId, { model: true });
-    this.models.set(shopId, Promise.resolve(model));
+    const ref: ModelRef = { v: nextVersion(), json };
+    this.models.set(shopId, Promise.resolve(ref));
+    this.modelsReady.set(shopId, ref);
     return { examples: own.length, trainedAt: t, ms };
   }
 
@@ -311,45 +376,58 @@ export class AssistService {
     hint?: { buyerId: string; agentId: string | null },
     /** false: leave the order variables out (the caller adds them with `orderVars` only if a text needs them). */
     withOrder = true,
-  ): Promise<{ vars: Partial<Record<VariableName, string>>; productSku?: string; buyerId?: string }> {
-    const vars: Partial<Record<VariableName, string>> = { 店铺: lib.shopName, 营业时间: lib.hoursText, 买家称呼: '亲' };
-    let sku = productSku;
-    if (!conversationId) return { vars, ...(sku ? { productSku: sku } : {}) };
+  ): Promise<{ vars: Vars; productSku?: string; buyerId?: string }> {
+    if (!conversationId) return { vars: this.shopVars(lib), ...(productSku ? { productSku } : {}) };
     let cc = this.convs.get(conversationId);
     if (!cc) {
       const ref = await this.convRefs.load(`${shopId}\u0000${conversationId}`);
-      if (!ref) return { vars };
+      if (!ref) return { vars: this.shopVars(lib) };
       cc = { buyerId: ref.buyer_id, agentId: ref.assigned_agent_id, nickname: ref.nickname, product: parseJson<ProductCard>(ref.product, {}), order: null };
       remember(this.convs, conversationId, cc, MAX_CONVS);
     }
     if (hint) cc.agentId = hint.agentId;
-    if (cc.nickname && !/^访客/.test(cc.nickname)) vars['买家称呼'] = cc.nickname;
+    const agentName = cc.agentId ? await this.cached(this.agentNames, cc.agentId, 60_000, () => this.repo.agentName(cc.agentId!)) : null;
+    const v = this.convVars(lib, cc, agentName, productSku);
+    if (withOrder) await this.orderVars(shopId, cc.buyerId, v.vars);
+    return v;
+  }
+
+  /** `variables` from the caches alone (the message path); undefined when something must be read first. */
+  private variablesNow(conversationId: string, lib: Library, hint: { agentId: string | null }): { vars: Vars; productSku?: string; buyerId: string } | undefined {
+    const cc = this.convs.get(conversationId);
+    if (!cc) return undefined;
+    cc.agentId = hint.agentId;
+    let agentName: string | null = null;
     if (cc.agentId) {
-      const name = await this.cached(this.agentNames, cc.agentId, 60_000, () => this.repo.agentName(cc.agentId!));
-      if (name) vars['客服'] = name;
+      const have = this.agentNames.get(cc.agentId);
+      if (!have || this.now() - have.at >= 60_000) return undefined;
+      agentName = have.value;
     }
-    sku ??= cc.product.sku ?? cc.product.productId;
-    const product = sku ? lib.products.find((p) => p.sku === sku) : undefined;
+    return this.convVars(lib, cc, agentName);
+  }
+
+  private shopVars(lib: Library): Vars {
+    return { 店铺: lib.shopName, 营业时间: lib.hoursText, 买家称呼: '亲' };
+  }
+
+  private convVars(lib: Library, cc: ConvContext, agentName: string | null, productSku?: string): { vars: Vars; productSku?: string; buyerId: string } {
+    const vars = this.shopVars(lib);
+    if (cc.nickname && !cc.nickname.startsWith('访客')) vars['买家称呼'] = cc.nickname;
+    if (agentName) vars['客服'] = agentName;
+    const sku = productSku ?? cc.product.sku ?? cc.product.productId;
+    const product = sku ? lib.productBySku.get(sku) : undefined;
     if (product) vars['商品'] = product.name;
     else if (cc.product.title) vars['商品'] = cc.product.title;
-    if (withOrder) await this.orderVars(shopId, cc.buyerId, vars);
-    return { vars, buyerId: cc.buyerId, ...(sku ? { productSku: sku } : {}) };
+    return sku ? { vars, buyerId: cc.buyerId, productSku: sku } : { vars, buyerId: cc.buyerId };
   }
 
   /** Adds the buyer's latest order (number, courier, tracking number, amount, address) to `vars`. */
-  private async orderVars(shopId: string, buyerId: string, vars: Partial<Record<VariableName, string>>): Promise<void> {
-    const o = await this.cached(this.orders, `${shopId}:${buyerId}`, 15_000, () => this.repo.latestOrder(shopId, buyerId));
-    if (o) {
-      vars['订单号'] = o.external_id;
-      if (o.courier) vars['快递'] = o.courier;
-      if (o.tracking_no) vars['物流单号'] = o.tracking_no;
-      vars['金额'] = String(Number(o.paid_amount ?? o.amount));
-      const addr = parseJson<Record<string, unknown> | null>(o.address, null);
-      if (addr) {
-        const parts = ['province', 'city', 'district', 'detail', 'street'].map((k) => addr[k]).filter((v): v is string => typeof v === 'string' && v.length > 0);
-        if (parts.length) vars['收货地址'] = parts.join('');
-      }
-    }
+  private async orderVars(shopId: string, buyerId: string, vars: Vars): Promise<void> {
+    addOrder(await this.latestOrder(shopId, buyerId), vars);
+  }
+
+  private latestOrder(shopId: string, buyerId: string): Promise<Order> {
+    return this.cached(this.orders, `${shopId}:${buyerId}`, 15_000, () => this.repo.latestOrder(shopId, buyerId));
   }
 
   private async cached<T>(map: Map<string, { at: number; value: T }>, key: string, ttl: number, load: () => Promise<T>): Promise<T> {
@@ -361,45 +439,57 @@ export class AssistService {
     return value;
   }
 
-  /** Ranks the library for one text and fills the variables. */
-  async suggestFor(
+  /**
+   * Classifies and ranks one text over the library and fills the variables, in the worker. The buyer's order is added
+   * when it is cached; otherwise the worker says whether a ranked text needs it, and then it is read and asked again.
+   */
+  private async rank(
     shopId: string,
-    input: { text: string; conversationId?: string | null; productSku?: string; limit?: number; classification?: ScenarioClassification; hint?: { buyerId: string; agentId: string | null } },
-  ) {
+    lib: Library,
+    model: ModelRef,
+    text: string,
+    v: { vars: Vars; productSku?: string; buyerId?: string },
+    detail: boolean,
+    limit = SUGGESTIONS,
+  ): Promise<RunOk> {
+    let order = !v.buyerId;
+    if (v.buyerId) {
+      const have = this.orders.get(`${shopId}:${v.buyerId}`);
+      if (have && this.now() - have.at < 15_000) {
+        addOrder(have.value, v.vars);
+        order = true;
+      } else if (lib.settings.autoAnswer && lib.autoNeedsOrder) {
+        await this.orderVars(shopId, v.buyerId, v.vars);
+        order = true;
+      }
+    }
+    const req: RunRequest = { shopId, lib: lib.ref, model, text, limit, vars: v.vars, order, detail };
+    if (v.productSku) req.productSku = v.productSku;
+    const r = await this.offload.run(req);
+    if (!r.needOrder || !v.buyerId) return r;
+    const buyerId = v.buyerId;
+    const o = await this.latestOrder(shopId, buyerId);
+    if (!o) return r; // no order: the texts are final as they are
+    const vars = { ...v.vars };
+    addOrder(o, vars);
+    v.vars = vars;
+    return this.offload.run({ ...req, vars, order: true });
+  }
+
+  /** Classifies and ranks one text over the shop's library and fills the variables (REST: try-out, a workbench that opens later). */
+  async suggestFor(shopId: string, input: { text: string; conversationId?: string | null; productSku?: string; limit?: number }) {
     const lib = await this.library(shopId);
-    const c = input.classification ?? (await this.classify(shopId, input.text));
-    const v = await this.variables(shopId, input.conversationId ?? null, lib, input.productSku, input.hint, false);
-    const ranked = suggest(
-      lib.index,
-      { scenario: c.scenario, alternatives: c.top.slice(1), text: input.text, shopStats: lib.stats, ...(v.productSku ? { productSku: v.productSku } : {}) },
-      input.limit ?? SUGGESTIONS,
-    );
-    // The order is read only when a ranked text (or a reply that may be sent automatically) uses an order variable.
-    const texts = ranked.map((s) => lib.replyById.get(s.id)?.text ?? lib.faq.find((f) => f.id === s.id)?.answer ?? '');
-    if (lib.settings.autoAnswer) for (const r of lib.replies) if (r.safe_for_auto === 1 && r.scenario === c.scenario) texts.push(r.text);
-    if (v.buyerId && texts.some((t) => ORDER_VARS.test(t))) await this.orderVars(shopId, v.buyerId, v.vars);
-    const items: SuggestionItemDto[] = ranked.map((s) => {
-      const reply = lib.replyById.get(s.id);
-      const faq = reply ? undefined : lib.faq.find((f) => f.id === s.id);
-      const filled = fillVariables(reply?.text ?? faq?.answer ?? '', v.vars);
-      return {
-        id: s.id,
-        kind: s.kind,
-        title: reply?.title ?? faq?.question ?? '',
-        text: filled.text,
-        missing: filled.missing,
-        score: Math.round(s.score * 1000) / 1000,
-        ...(reply?.shortcut ? { shortcut: reply.shortcut } : {}),
-        reasons: s.reasons.map((r) => ({ code: r.code, label: r.label })),
-      };
-    });
-    return { classification: c, items, lib, vars: v };
+    const model = await this.modelRef(shopId);
+    const v = await this.variables(shopId, input.conversationId ?? null, lib, input.productSku, undefined, false);
+    const r = await this.rank(shopId, lib, model, input.text, v, true, input.limit ?? SUGGESTIONS);
+    const c: ScenarioClassification = { text: input.text, scenario: r.scenario, confidence: r.confidence, top: r.top ?? [], rules: r.rules ?? [] };
+    return { classification: c, items: JSON.parse(r.items) as SuggestionItemDto[], lib, vars: v };
   }
 
   /** The suggestions last pushed for a conversation, or computed now for its latest buyer message. */
   async forConversation(shopId: string, conversationId: string): Promise<SuggestionsDto | null> {
     const have = this.latest.get(conversationId);
-    if (have) return have;
+    if (have) return frameDto(have);
     const last = await this.ctx.storage.db
       .selectFrom('messages')
       .select(['id', 'seq', 'text', 'conversation_id'])
@@ -415,48 +505,85 @@ export class AssistService {
     return { type: 'suggestions', conversationId, messageId: last.id, seq: Number(last.seq), scenario: c.scenario, confidence: round(c.confidence), items };
   }
 
-  private async onBuyerMessage(shopId: string, p: MessageCreatedEvent): Promise<void> {
-    const m = p.message;
-    const c = await this.classify(shopId, m.text!);
-    this.queueScenario({ shopId, conversationId: m.conversationId, messageId: m.id, scenario: c.scenario });
-    const { items, lib, vars } = await this.suggestFor(shopId, {
-      text: m.text!,
-      conversationId: m.conversationId,
-      classification: c,
-      hint: { buyerId: p.buyerId, agentId: p.conversation.assignedAgentId },
+  /**
+   * Computes the message's suggestions at once (several messages of a conversation may be in the worker together) and
+   * pushes the frame after the previous message's frame of the same conversation, so agents get them in order.
+   */
+  private onBuyerMessage(shopId: string, p: MessageCreatedEvent): Promise<void> {
+    const convId = p.message.conversationId;
+    const prev = this.frameChain.get(convId);
+    const computed = this.computeSuggestions(shopId, p);
+    let done: Promise<void>;
+    if (prev) {
+      computed.catch(noop); // handled below, after the previous frame
+      done = prev.then(() => computed).then((r) => this.pushSuggestions(r));
+    } else done = computed.then((r) => this.pushSuggestions(r));
+    // The chain's link never rejects (the error is reported here), so one failed message does not hold back the next.
+    const settle = () => {
+      if (this.frameChain.get(convId) === link) this.frameChain.delete(convId);
+    };
+    const link: Promise<void> = done.then(settle, (err: unknown) => {
+      settle();
+      this.ctx.log.error({ err }, 'assist failed');
     });
-    const frame: SuggestionsDto = { type: 'suggestions', conversationId: m.conversationId, messageId: m.id, seq: m.seq, scenario: c.scenario, confidence: round(c.confidence), items };
-    if (lib.settings.autoAnswer) {
-      const auto = chooseAutoAnswer({
-        scenario: c.scenario,
-        confidence: c.confidence,
-        alternatives: c.top.slice(1),
-        setting: { enabled: true, ...(lib.settings.minConfidence != null ? { minConfidence: lib.settings.minConfidence } : {}) },
-        replies: lib.replies.map((r) => ({ id: r.id, scenario: r.scenario as ScenarioId, text: r.text, safeForAuto: r.safe_for_auto === 1 })),
-        rankedIds: items.map((i) => i.id),
-        vars: vars.vars,
+    this.frameChain.set(convId, link);
+    return link;
+  }
+
+  /** The message path: everything comes from caches once a conversation is known, so this waits only for the worker. */
+  private async computeSuggestions(shopId: string, p: MessageCreatedEvent): Promise<Computed> {
+    const m = p.message;
+    const lib = this.libsReady.get(shopId) ?? (await this.library(shopId));
+    const model = this.modelsReady.get(shopId) ?? (await this.modelRef(shopId));
+    const hint = { buyerId: p.buyerId, agentId: p.conversation.assignedAgentId };
+    const v = this.variablesNow(m.conversationId, lib, hint) ?? (await this.variables(shopId, m.conversationId, lib, undefined, hint, false));
+    const r = await this.rank(shopId, lib, model, m.text!, v, lib.settings.autoAnswer);
+    this.queueScenario({ shopId, conversationId: m.conversationId, messageId: m.id, scenario: r.scenario });
+    const pushed: Pushed = { shopId, buyerId: p.buyerId, conversationId: m.conversationId, messageId: m.id, seq: m.seq, scenario: r.scenario, confidence: round(r.confidence), items: r.items };
+    return { pushed, lib, vars: v.vars, confidence: r.confidence, top: r.top ?? [], agentId: hint.agentId };
+  }
+
+  /** Pushes the frame (after answering automatically, when the shop allows it). */
+  private pushSuggestions(r: Computed): Promise<void> | void {
+    if (r.lib.settings.autoAnswer) return this.autoAnswer(r).then(() => this.emitFrame(r));
+    this.emitFrame(r);
+  }
+
+  private emitFrame(r: Computed): void {
+    const { pushed } = r;
+    remember(this.latest, pushed.conversationId, pushed);
+    if (pushed.items !== '[]') remember(this.pending, pushed.conversationId, pushed);
+    this.ctx.events.emit<SuggestionsEvent>(ASSIST_EVENTS.suggestions, pushed.shopId, { agentIds: r.agentId ? [r.agentId] : [], json: frameJson(pushed) });
+  }
+
+  private async autoAnswer(r: Computed): Promise<void> {
+    const { pushed, lib } = r;
+    const auto = chooseAutoAnswer({
+      scenario: pushed.scenario,
+      confidence: r.confidence,
+      alternatives: r.top.slice(1),
+      setting: { enabled: true, ...(lib.settings.minConfidence != null ? { minConfidence: lib.settings.minConfidence } : {}) },
+      replies: lib.replies.map((x) => ({ id: x.id, scenario: x.scenario as ScenarioId, text: x.text, safeForAuto: x.safe_for_auto === 1 })),
+      rankedIds: (JSON.parse(pushed.items) as SuggestionItemDto[]).map((i) => i.id),
+      vars: r.vars,
+    });
+    if (auto) {
+      await this.ctx.chat.conversations.writer.append({
+        shopId: pushed.shopId, conversationId: pushed.conversationId, clientId: `aa_${pushed.messageId}`.slice(0, 64), sender: 'auto', agentId: null, kind: 'text', text: auto.text, payload: null,
       });
-      if (auto) {
-        await this.ctx.chat.conversations.writer.append({
-          shopId, conversationId: m.conversationId, clientId: `aa_${m.id}`.slice(0, 64), sender: 'auto', agentId: null, kind: 'text', text: auto.text, payload: null,
-        });
-        frame.autoAnswered = auto.id;
-        await this.record(shopId, { conversationId: m.conversationId, buyerId: p.buyerId, agentId: null }, [], auto.id);
-      }
+      pushed.autoAnswered = auto.id;
+      await this.record(pushed.shopId, { conversationId: pushed.conversationId, buyerId: pushed.buyerId, agentId: null }, [], auto.id);
     }
-    remember(this.latest, m.conversationId, frame);
-    if (items.length) remember(this.pending, m.conversationId, { shopId, buyerId: p.buyerId, messageId: m.id, shownIds: items.map((i) => i.id), texts: new Map(items.map((i) => [i.id, norm(i.text)])) });
-    const assigned = p.conversation.assignedAgentId;
-    this.ctx.events.emit<SuggestionsEvent>(ASSIST_EVENTS.suggestions, shopId, { agentIds: assigned ? [assigned] : [], frame });
   }
 
   /** An agent answered: the suggestion whose text they sent was picked, otherwise they typed their own. */
   private async onAgentMessage(shopId: string, p: MessageCreatedEvent): Promise<void> {
     const m = p.message;
     const pend = this.pending.get(m.conversationId);
+    const shown = pend ? (JSON.parse(pend.items) as SuggestionItemDto[]) : [];
     const text = norm(m.text!);
     let picked: string | null = null;
-    if (pend) for (const [id, t] of pend.texts) if (t === text) picked = id;
+    for (const i of shown) if (norm(i.text) === text) picked = i.id;
     if (!picked) {
       // Sent from the library without the suggestion list (shortcut, side panel): match the unfilled text's fixed parts.
       const lib = await this.library(shopId);
@@ -464,7 +591,7 @@ export class AssistService {
     }
     if (!pend && !picked) return;
     this.pending.delete(m.conversationId);
-    await this.record(shopId, { conversationId: m.conversationId, buyerId: p.buyerId, agentId: m.agentId ?? null }, pend?.shownIds ?? [], picked);
+    await this.record(shopId, { conversationId: m.conversationId, buyerId: p.buyerId, agentId: m.agentId ?? null }, shown.map((i) => i.id), picked);
   }
 
   /** Explicit feedback from a client; replaces the automatic detection for that buyer message. */
@@ -480,7 +607,8 @@ export class AssistService {
   private async record(shopId: string, where: { conversationId: string; buyerId: string; agentId: string | null }, shownIds: readonly string[], pickedId: string | null): Promise<void> {
     const lib = await this.library(shopId);
     const ids = [...new Set(shownIds)];
-    lib.stats = recordFeedback(lib.stats, ids, pickedId);
+    lib.ref.stats = recordFeedback(lib.ref.stats, ids, pickedId);
+    this.offload.feedback(shopId, lib.ref, ids, pickedId);
     const deltas = new Map<string, PickStats>();
     for (const id of ids) deltas.set(id, { shown: 1, picked: 0 });
     if (pickedId) deltas.set(pickedId, { shown: 1, picked: 1 });
@@ -517,6 +645,39 @@ export class AssistService {
     });
     return this.scenarioChain;
   }
+}
+
+let versions = 0;
+/** Versions of libraries and models, unique in the process (the worker keeps the one it was last sent). */
+function nextVersion(): number {
+  return ++versions;
+}
+
+function noop(): void {}
+
+function addOrder(o: Order, vars: Vars): void {
+  if (!o) return;
+  vars['订单号'] = o.external_id;
+  if (o.courier) vars['快递'] = o.courier;
+  if (o.tracking_no) vars['物流单号'] = o.tracking_no;
+  vars['金额'] = String(Number(o.paid_amount ?? o.amount));
+  const addr = parseJson<Record<string, unknown> | null>(o.address, null);
+  if (addr) {
+    const parts = ['province', 'city', 'district', 'detail', 'street'].map((k) => addr[k]).filter((v): v is string => typeof v === 'string' && v.length > 0);
+    if (parts.length) vars['收货地址'] = parts.join('');
+  }
+}
+
+/** The pushed `suggestions` frame as JSON text, put together around the items' JSON from the worker. */
+function frameJson(p: Pushed): string {
+  const auto = p.autoAnswered ? `,"autoAnswered":${JSON.stringify(p.autoAnswered)}` : '';
+  return `{"type":"suggestions","conversationId":${JSON.stringify(p.conversationId)},"messageId":${JSON.stringify(p.messageId)},"seq":${p.seq},"scenario":"${p.scenario}","confidence":${p.confidence},"items":${p.items}${auto}}`;
+}
+
+function frameDto(p: Pushed): SuggestionsDto {
+  const dto: SuggestionsDto = { type: 'suggestions', conversationId: p.conversationId, messageId: p.messageId, seq: p.seq, scenario: p.scenario, confidence: p.confidence, items: JSON.parse(p.items) as SuggestionItemDto[] };
+  if (p.autoAnswered) dto.autoAnswered = p.autoAnswered;
+  return dto;
 }
 
 function round(x: number): number {

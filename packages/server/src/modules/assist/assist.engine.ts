@@ -1,0 +1,248 @@
+import type { ScenarioId } from '@kefu/contracts';
+import {
+  classify,
+  type ClassifierModel,
+  createDefaultClassifier,
+  DEFAULT_SCENARIO_EXAMPLES,
+  createSuggestionIndex,
+  fillVariables,
+  loadClassifier,
+  type PickStats,
+  recordFeedback,
+  type ScenarioExample,
+  type ScenarioScore,
+  suggest,
+  type SuggestIndex,
+  type SuggestItem,
+  trainClassifier,
+  type VariableName,
+} from '@kefu/core';
+
+/**
+ * The CPU-heavy half of suggestions — classify a buyer message with the shop's model and rank the shop's
+ * library — behind a message protocol, so it runs the same in the `assist.worker.ts` thread and inline
+ * (fallback) on the main thread. State is per shop and versioned: the main thread sends a shop's library
+ * (items + pick counts) and model before the first request that needs that version, then feedback as it
+ * happens; operations are applied strictly in order. No I/O here.
+ */
+
+/** A suggestion item with what the pushed frame shows besides the item itself. */
+export interface LibraryItem extends SuggestItem {
+  shortcut?: string;
+}
+
+/** A library version as the main thread holds it; `stats` is replaced (never mutated) on feedback. */
+export interface LibraryRef {
+  readonly v: number;
+  readonly items: readonly LibraryItem[];
+  stats: ReadonlyMap<string, PickStats>;
+}
+
+/** Variables whose values come from the buyer's latest order (read by the main thread only when a ranked text needs one). */
+export const ORDER_VARIABLES: readonly VariableName[] = ['订单号', '快递', '物流单号', '金额', '收货地址'];
+const ORDER_VARS_RE = /\{(订单号|快递|物流单号|金额|收货地址)\}/;
+
+/** A shop's classifier version: `json` is the retrained model (`model.toJSON()` as text), null for the shared default. */
+export interface ModelRef {
+  readonly v: number;
+  readonly json: string | null;
+}
+
+export type EngineOp =
+  | { op: 'library'; shopId: string; v: number; items: readonly LibraryItem[]; stats: ReadonlyMap<string, PickStats> }
+  | { op: 'model'; shopId: string; v: number; json: string | null }
+  | { op: 'feedback'; shopId: string; v: number; shownIds: readonly string[]; pickedId: string | null }
+  | { op: 'drop'; shopId: string }
+  | RunOp;
+
+/** Classify `text` and, with `lib` set, rank that library version for it and fill the variables. */
+export interface RunOp {
+  op: 'run';
+  id: number;
+  shopId: string;
+  /** Expected versions: a mismatch answers an error (the caller then computes inline) instead of using other state. */
+  model: number;
+  lib: number;
+  text: string;
+  productSku?: string;
+  limit: number;
+  /** Variable values for the texts; `order: true` when the order variables were looked up (present or not). */
+  vars?: Partial<Record<VariableName, string>>;
+  order?: boolean;
+  /** Also return the classifier's runner-ups and the keyword rules that fired (routes, auto-answer). */
+  detail?: boolean;
+}
+
+/** One suggestion as pushed to agents: the text has its variables filled; `missing` lists the ones left open. */
+export interface SuggestionItemDto {
+  id: string;
+  kind: 'reply' | 'faq';
+  title: string;
+  text: string;
+  missing: string[];
+  score: number;
+  shortcut?: string;
+  reasons: { code: string; label: string }[];
+}
+
+export interface RunOk {
+  id: number;
+  scenario: ScenarioId;
+  confidence: number;
+  /** The frame's `items` as JSON text (`SuggestionItemDto[]`), built here so the main thread neither rebuilds nor re-serialises them. */
+  items: string;
+  /** A ranked text uses an order variable that `vars` lacks and `order` was not set: look the order up and ask again. */
+  needOrder?: boolean;
+  top?: ScenarioScore[];
+  rules?: string[];
+}
+export interface RunFailed {
+  id: number;
+  error: string;
+}
+export type RunResult = RunOk | RunFailed;
+
+/** An item's fixed JSON parts, serialised once per library version. */
+interface ItemJson {
+  /** `{"id":…,"kind":…,"title":…,` */
+  head: string;
+  /** `,"shortcut":…` or empty. */
+  tail: string;
+  /** `"text":…,"missing":[]` when the text has no placeholder, else null (filled per request). */
+  text: string | null;
+  template: string;
+  order: boolean;
+}
+
+interface ShopState {
+  lib: number;
+  index: SuggestIndex | null;
+  json: Map<string, ItemJson>;
+  stats: ReadonlyMap<string, PickStats>;
+  model: number;
+  custom: ClassifierModel | null;
+  /** Why the shop's model could not be loaded; requests answer this error until a new version arrives. */
+  modelError: string | null;
+}
+
+export class AssistEngine {
+  private readonly shops = new Map<string, ShopState>();
+
+  /** Trains the shared default model now (the worker does this at start, before the first request waits for it). */
+  warm(): void {
+    createDefaultClassifier();
+  }
+
+  private shop(shopId: string): ShopState {
+    let s = this.shops.get(shopId);
+    if (!s) {
+      s = { lib: -1, index: null, json: new Map(), stats: new Map(), model: -1, custom: null, modelError: null };
+      this.shops.set(shopId, s);
+    }
+    return s;
+  }
+
+  /** Applies one operation; `run` answers, the others change state. */
+  apply(op: EngineOp): RunResult | undefined {
+    switch (op.op) {
+      case 'library': {
+        const s = this.shop(op.shopId);
+        s.lib = op.v;
+        s.index = createSuggestionIndex(op.items);
+        s.json = new Map(op.items.map((i) => [i.id, itemJson(i)]));
+        s.stats = op.stats;
+        return undefined;
+      }
+      case 'model': {
+        const s = this.shop(op.shopId);
+        s.model = op.v;
+        s.custom = null;
+        s.modelError = null;
+        if (op.json !== null) {
+          try {
+            s.custom = loadClassifier(op.json);
+          } catch (err) {
+            s.modelError = `model ${op.v}: ${(err as Error).message}`;
+          }
+        }
+        return undefined;
+      }
+      case 'feedback': {
+        const s = this.shops.get(op.shopId);
+        if (s && s.lib === op.v) s.stats = recordFeedback(s.stats, op.shownIds, op.pickedId);
+        return undefined;
+      }
+      case 'drop':
+        this.shops.delete(op.shopId);
+        return undefined;
+      case 'run':
+        return this.run(op);
+    }
+  }
+
+  private run(op: RunOp): RunResult {
+    try {
+      const s = this.shops.get(op.shopId);
+      if (!s || s.model !== op.model) return { id: op.id, error: `model ${op.model} of ${op.shopId} not loaded` };
+      if (s.modelError) return { id: op.id, error: s.modelError };
+      if (op.lib >= 0 && (s.lib !== op.lib || !s.index)) return { id: op.id, error: `library ${op.lib} of ${op.shopId} not loaded` };
+      const c = classify(s.custom ?? createDefaultClassifier(), op.text);
+      let items = '[]';
+      let needOrder = false;
+      if (op.lib >= 0 && s.index) {
+        const query = { scenario: c.scenario, alternatives: c.top.slice(1), text: op.text, shopStats: s.stats, ...(op.productSku ? { productSku: op.productSku } : {}) };
+        const vars = op.vars ?? {};
+        const parts: string[] = [];
+        for (const r of suggest(s.index, query, op.limit)) {
+          const j = s.json.get(r.id)!;
+          if (j.order && !op.order) needOrder = true;
+          let text = j.text;
+          if (text === null) {
+            const f = fillVariables(j.template, vars);
+            text = `"text":${JSON.stringify(f.text)},"missing":${JSON.stringify(f.missing)}`;
+          }
+          let reasons = '';
+          for (const x of r.reasons) reasons += `${reasons ? ',' : ''}{"code":"${x.code}","label":${JSON.stringify(x.label)}}`;
+          parts.push(`${j.head}${text},"score":${Math.round(r.score * 1000) / 1000},"reasons":[${reasons}]${j.tail}}`);
+        }
+        items = `[${parts.join(',')}]`;
+      }
+      const out: RunOk = { id: op.id, scenario: c.scenario, confidence: c.confidence, items };
+      if (needOrder) out.needOrder = true;
+      if (op.detail) {
+        out.top = c.top;
+        out.rules = c.rules;
+      }
+      return out;
+    } catch (err) {
+      return { id: op.id, error: (err as Error).message };
+    }
+  }
+
+  /** Versions this engine holds for a shop (tests). */
+  versions(shopId: string): { lib: number; model: number } | null {
+    const s = this.shops.get(shopId);
+    return s ? { lib: s.lib, model: s.model } : null;
+  }
+}
+
+function itemJson(i: LibraryItem): ItemJson {
+  const placeholders = i.text.includes('{');
+  return {
+    head: `{"id":${JSON.stringify(i.id)},"kind":"${i.kind}","title":${JSON.stringify(i.title)},`,
+    tail: i.shortcut ? `,"shortcut":${JSON.stringify(i.shortcut)}` : '',
+    text: placeholders ? null : `"text":${JSON.stringify(i.text)},"missing":[]`,
+    template: i.text,
+    order: ORDER_VARS_RE.test(i.text),
+  };
+}
+
+/** A shop model trained on the shipped examples plus the shop's own, as the JSON text that is stored and loaded. */
+export function trainShopModel(own: readonly ScenarioExample[]): string {
+  return JSON.stringify(trainClassifier([...DEFAULT_SCENARIO_EXAMPLES, ...own]).toJSON());
+}
+
+/** Whether a result is an error. */
+export function failed(r: RunResult): r is RunFailed {
+  return 'error' in r;
+}
