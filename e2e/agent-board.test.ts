@@ -59,6 +59,5 @@ describe('live agent board', () => {
     await expect.poll(async () => owner.locator('.ant-badge-status-text').textContent(), { timeout: 15_000 }).toBe('在线');
     await expect.poll(async () => (await owner.locator('.ant-tag').count()) > 0, { timeout: 15_000 }).toBe(true);
     await expect.poll(async () => owner.getByTestId('board-wait').textContent(), { timeout: 15_000 }).toMatch(/^\d+ 秒$/);
-    if (process.env.KEFU_SCREENSHOTS === '1') await h.screenshot(page, 'board-zh-CN');
   });
 });

@@ -33,8 +33,6 @@ describe('buyer panel: urging state of the demo shop', () => {
     expect(await next.innerText()).toBe(`下次提醒：${shanghai(Number(plan.next_due_at))}`);
     expect(await page.getByTestId('buyer-drawer').innerText()).toContain('价格敏感');
     expect(await panel.innerText()).toContain('便宜');
-    await next.scrollIntoViewIfNeeded();
-    await h.screenshot(page, 'buyer-panel-urging');
 
     // The list shows the phone masked.
     await page.keyboard.press('Escape');

@@ -1,8 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startKefu, type KefuHarness } from './harness.js';
 
-const shots = process.env.KEFU_SCREENSHOTS === '1';
-
 describe('KPI dashboard', () => {
   let h: KefuHarness;
   beforeAll(async () => {
@@ -23,7 +21,6 @@ describe('KPI dashboard', () => {
     }
     const inquirers = Number((await page.getByTestId('kpi-inquirers').locator('.ant-statistic-content-value').innerText()).replace(/,/g, ''));
     expect(inquirers).toBeGreaterThan(100);
-    if (shots) await h.screenshot(page, 'dashboard-zh-CN');
 
     const link = page.getByTestId('agent-conversion-小美');
     await link.click();
@@ -48,6 +45,5 @@ describe('KPI dashboard', () => {
     await page.getByTestId('agent-table').waitFor();
     await expect.poll(() => page.getByTestId('chart-trend').locator('canvas').count(), { timeout: 15_000 }).toBeGreaterThan(0);
     expect(await page.getByTestId('period-figures').innerText()).toContain('Enquirers');
-    if (shots) await h.screenshot(page, 'dashboard-en');
   });
 });

@@ -1,8 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startKefu, type KefuHarness } from './harness.js';
 
-const shots = process.env.KEFU_SCREENSHOTS === '1';
-
 describe('settings: auto replies and routing', () => {
   let h: KefuHarness;
   beforeAll(async () => {
@@ -24,7 +22,6 @@ describe('settings: auto replies and routing', () => {
     await promo.waitFor({ state: 'visible' });
     await promo.fill('本周全场满 299 减 50，欢迎选购！');
     await expect.poll(() => page.getByTestId('autoreply-preview').innerText()).toContain('本周全场满 299 减 50');
-    if (shots) await h.screenshot(page, 'settings-auto-reply-zh-CN');
     await page.getByTestId('autoreply-save').click();
     await page.getByText('已保存').waitFor();
 
@@ -56,6 +53,5 @@ describe('settings: auto replies and routing', () => {
     const text = await row.innerText();
     expect(text).toContain('售后');
     expect(text).toContain('小雅');
-    if (shots) await h.screenshot(page, 'settings-routing-zh-CN');
   });
 });

@@ -1,8 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectBuyer, startKefu, type KefuHarness, type TestBuyer } from './harness.js';
 
-const shots = process.env.KEFU_SCREENSHOTS === '1';
-
 describe('suggested replies (assist)', () => {
   let h: KefuHarness;
   let buyer: TestBuyer | undefined;
@@ -38,7 +36,6 @@ describe('suggested replies (assist)', () => {
     expect(rows.every((r) => r.scenario === 'bargain')).toBe(true);
     const firstText = (await items.first().locator('div > div').nth(1).textContent())!.trim();
     expect(firstText.length).toBeGreaterThan(5);
-    if (shots) await h.screenshot(page, 'quick-replies-suggestions-zh-CN');
 
     // Two keystrokes: Alt+1 selects the first suggestion, Enter sends it.
     await page.keyboard.press('Alt+Digit1');
@@ -53,7 +50,7 @@ describe('suggested replies (assist)', () => {
     await expect.poll(() => items.count()).toBe(0);
   });
 
-  it('shows the library grouped by scenario and the knowledge base (screenshots zh-CN and en)', async () => {
+  it('shows the library grouped by scenario and the knowledge base, in zh-CN and en', async () => {
     for (const lang of ['zh-CN', 'en'] as const) {
       const page = await h.newPage({ lang });
       await h.login(page);
@@ -63,17 +60,13 @@ describe('suggested replies (assist)', () => {
         await page.getByRole('menuitem').nth(6).click();
       });
       await page.getByText('/jj1').first().waitFor();
-      if (shots) await h.screenshot(page, `quick-replies-${lang}`);
       await page.goto(`${h.baseUrl}/knowledge`);
       await page.getByTestId('knowledge-page').waitFor();
       await page.getByRole('tab').nth(1).click();
       await page.getByTestId('product-card').first().waitFor();
       expect(await page.getByTestId('product-card').count()).toBe(3);
-      if (shots && lang === 'zh-CN') {
-        await page.getByTestId('product-card').first().click();
-        await page.locator('.ant-drawer-body').getByText(/尺码表/).waitFor();
-        await h.screenshot(page, 'quick-replies-knowledge-zh-CN');
-      }
+      await page.getByTestId('product-card').first().click();
+      await page.locator('.ant-drawer-body').getByText(/尺码表|Size chart/).first().waitFor();
     }
   });
 });

@@ -14,6 +14,8 @@ export interface ShopPatch {
   platform?: Platform;
   timeZone?: string;
   businessHours?: BusinessHours;
+  /** First-response target in seconds (5–3600). */
+  responseTargetSec?: number;
 }
 
 export const shopsApi = {

@@ -21,6 +21,7 @@ export const en: Messages = {
   board: {
     title: 'Live agent board', online: 'Agents online', open: 'Open conversations', queue: 'Buyers in queue', longest: 'longest {{wait}}', longestWait: 'Longest wait',
     agent: 'Agent', status: 'Status', load: 'Load / capacity', waiting: 'Buyers waiting for a reply', seconds: '{{n}} s', minutes: '{{n}} min',
+    target: 'target {{wait}}',
   },
   agentStatus: { online: 'Online', busy: 'Busy', away: 'Away', offline: 'Offline' },
   roles: { owner: 'Owner', supervisor: 'Supervisor', agent: 'Agent' },
@@ -62,6 +63,8 @@ export const en: Messages = {
     invited: 'Account created', initialPassword: 'Initial password (shown only once: copy it to them and ask them to change it after signing in)',
     ownersOnly: 'Only owners can manage agent accounts', you: 'me', actions: 'Actions', shopsRequired: 'Pick at least one shop',
     createdAt: 'Created',
+    responseTarget: 'Response target', seconds: 's', responseTargetRange: 'Enter a whole number from {{min}} to {{max}}',
+    responseTargetHint: 'Once a buyer has waited longer than this, the wait turns red in the inbox and on the live board; reviews score first responses against it too (same setting as Reply coach › Review targets).',
   },
   autoReplySettings: {
     title: 'Auto replies', hint: 'Sent automatically when a buyer arrives, waits in the queue or writes outside business hours. Replies that are switched off are not sent.',
@@ -130,6 +133,7 @@ export const en: Messages = {
     quick: {
       title: 'Quick replies', search: 'Search text or shortcut', empty: 'No quick replies yet; owners can add them under Quick replies',
       insert: 'Insert', pickerHint: '↑↓ choose, Enter insert, Esc close',
+      unfilled: 'Fill in (click one to select it, then type):', blocked: 'Variables not filled in: edit them first, or press Send again to send as is:',
     },
     shortcuts: {
       title: 'Keyboard shortcuts', help: 'Show shortcuts', next: 'Take next queued conversation', prev: 'Previous conversation', nextConv: 'Next conversation',
@@ -160,7 +164,7 @@ export const en: Messages = {
   },
   buyers: {
     title: 'Buyers', nickname: 'Nickname', group: 'Group', segment: 'Segment', phone: 'Phone', tags: 'Tags', notes: 'Notes', paid: 'Bought',
-    paidSummary: '{{orders}} orders · ¥{{amount}}', lastPaid: 'Last purchase', temperament: 'Temperament', searchPlaceholder: 'Search nickname, phone or name',
+    paidSummary: '{{orders}} order(s) · ¥{{amount}}', lastPaid: 'Last purchase', temperament: 'Temperament', searchPlaceholder: 'Search nickname, phone or name',
     manual: 'manual', autoGroup: 'From orders ({{group}})', reveal: 'Show full number', profileTitle: 'Temperament and needs (estimated from chats, editable)',
     unknown: 'Unknown', confidence: 'Confidence', confidenceValue: '{{value}}% sure', strategies: 'How to serve', noStrategies: 'Not enough chat yet',
     orders: 'Orders ({{count}})', noOrders: 'No orders yet', reestimate: 'Re-estimate from chats',

@@ -1,5 +1,6 @@
 import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';
+import { contentEn } from './content.en.js';
 import { en } from './en.js';
 import { zhCN } from './zh-CN.js';
 
@@ -33,7 +34,7 @@ export function initI18n(): typeof i18next {
   void i18next.use(initReactI18next).init({
     lng,
     fallbackLng: 'zh-CN',
-    resources: { 'zh-CN': { translation: zhCN }, en: { translation: en } },
+    resources: { 'zh-CN': { translation: zhCN }, en: { translation: { ...en, ...contentEn } } },
     interpolation: { escapeValue: false },
     initAsync: false,
   });

@@ -21,6 +21,7 @@ export const zhCN = {
   board: {
     title: '客服看板', online: '在线客服', open: '进行中会话', queue: '排队买家', longest: '最长已等 {{wait}}', longestWait: '最长等待',
     agent: '客服', status: '状态', load: '接待量 / 上限', waiting: '等待回复的买家', seconds: '{{n}} 秒', minutes: '{{n}} 分钟',
+    target: '目标 {{wait}}',
   },
   agentStatus: { online: '在线', busy: '忙碌', away: '离开', offline: '离线' },
   roles: { owner: '掌柜', supervisor: '主管', agent: '客服' } satisfies Record<Role, string>,
@@ -62,6 +63,8 @@ export const zhCN = {
     invited: '已创建账号', initialPassword: '初始密码（只显示这一次，请复制后发给对方，登录后尽快修改）',
     ownersOnly: '只有掌柜可以管理客服账号', you: '我', actions: '操作', shopsRequired: '请至少选择一家店铺',
     createdAt: '创建时间',
+    responseTarget: '首次响应目标', seconds: '秒', responseTargetRange: '请输入 {{min}}–{{max}} 之间的整数',
+    responseTargetHint: '买家等待回复超过这个时间，接待台和客服看板上的等待时间会变红；质检也按它给首次响应打分（与“回复教练 › 质检目标”是同一个设置）。',
   },
   autoReplySettings: {
     title: '自动回复', hint: '买家进店、排队或在下班时间留言时，系统会自动发出这些消息。关掉开关的回复不会发送。',
@@ -130,6 +133,7 @@ export const zhCN = {
     quick: {
       title: '快捷短语', search: '搜索短语或快捷键', empty: '还没有快捷短语，掌柜可以在「快捷短语」里添加',
       insert: '插入', pickerHint: '↑↓ 选择，Enter 插入，Esc 关闭',
+      unfilled: '还有变量待填写（点一下选中，直接输入替换）：', blocked: '变量还没填写，请先改好；确实要原样发送，请再按一次发送：',
     },
     shortcuts: {
       title: '键盘快捷键', help: '显示快捷键', next: '接入下一个排队会话', prev: '上一个会话', nextConv: '下一个会话',

@@ -4,6 +4,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, errorMessage } from '../../api/client.js';
 import { useAuth } from '../../auth/AuthContext.js';
+import { isLate, targetSecOf } from '../workbench/time.js';
 import { formatWait } from './board.js';
 
 interface PresenceRow {
@@ -15,8 +16,6 @@ interface PresenceRow {
 }
 
 const STATUS_COLOR: Record<AgentStatus, string> = { online: 'success', busy: 'warning', away: 'default', offline: 'default' };
-/** The shop's reply target: a wait past it turns red, as in the workbench. */
-const TARGET_MS = 30_000;
 const POLL_MS = 5_000;
 
 /** All open conversations of a shop, page by page (a busy shop has hundreds at once). */
@@ -89,6 +88,9 @@ export function AgentBoardPage() {
   const allWaiting = convs.filter((c) => c.waitingSince !== null);
   const longestAll = allWaiting.reduce((m, c) => Math.max(m, now - (c.waitingSince ?? now)), 0);
 
+  // The shop's first-response target (settings › shop): a wait past it turns red, as in the workbench.
+  const targetSec = targetSecOf(shop);
+
   if (!shop) return <Card variant="borderless"><Typography.Text type="secondary">{t('header.noShop')}</Typography.Text></Card>;
   return (
     <div data-testid="agent-board">
@@ -98,7 +100,7 @@ export function AgentBoardPage() {
         <Col span={6}><Card size="small"><Statistic title={t('board.online')} value={online} suffix={`/ ${agents.length}`} /></Card></Col>
         <Col span={6}><Card size="small"><Statistic title={t('board.open')} value={convs.length} /></Card></Col>
         <Col span={6}><Card size="small"><Statistic title={t('board.queue')} value={queue.length} valueStyle={queue.length ? { color: '#cf1322' } : undefined} suffix={queue.length ? <span style={{ fontSize: 13 }}>{t('board.longest', { wait: formatWait(queueLongest, t) })}</span> : null} /></Card></Col>
-        <Col span={6}><Card size="small"><Statistic title={t('board.longestWait')} value={formatWait(longestAll, t)} valueStyle={longestAll > TARGET_MS ? { color: '#cf1322' } : undefined} /></Card></Col>
+        <Col span={6}><Card size="small"><Statistic title={t('board.longestWait')} value={formatWait(longestAll, t)} valueStyle={isLate(longestAll, targetSec) ? { color: '#cf1322' } : undefined} suffix={<span style={{ fontSize: 13, color: '#8c8c8c' }} data-testid="board-target">{t('board.target', { wait: formatWait(targetSec * 1000, t) })}</span>} /></Card></Col>
       </Row>
       <Card size="small" variant="borderless">
         <Table
@@ -132,7 +134,7 @@ export function AgentBoardPage() {
               dataIndex: 'longest',
               width: 140,
               render: (ms: number, r: (typeof rows)[number]) =>
-                r.waiting ? <Typography.Text type={ms > TARGET_MS ? 'danger' : undefined} data-testid="board-wait">{formatWait(ms, t)}</Typography.Text> : '—',
+                r.waiting ? <Typography.Text type={isLate(ms, targetSec) ? 'danger' : undefined} data-late={isLate(ms, targetSec)} data-testid="board-wait">{formatWait(ms, t)}</Typography.Text> : '—',
             },
           ]}
         />

@@ -59,7 +59,7 @@ export function BuyerPanel({ shopId, buyerId, conversationId, onInsert }: { shop
         {buyer.groupOverride && <Tag>{t('buyers.manual')}</Tag>}
         {buyer.tags.map((tag) => <Tag key={tag}>{tag}</Tag>)}
       </Space>
-      <Descriptions size="small" column={1} colon={false} styles={{ label: { color: '#8c8c8c', width: 80 } }}>
+      <Descriptions size="small" column={1} colon={false} styles={{ label: { color: '#8c8c8c', minWidth: 80, whiteSpace: 'nowrap', paddingInlineEnd: 12 } }}>
         <Descriptions.Item label={t('buyers.phone')}>{buyer.phoneFull ?? buyer.phone ?? '—'}</Descriptions.Item>
         <Descriptions.Item label={t('buyers.paid')}>{t('buyers.paidSummary', { orders: buyer.paidOrders, amount: buyer.paidAmount.toFixed(2) })}</Descriptions.Item>
         <Descriptions.Item label={t('buyers.temperament')}>{buyer.profile.temperament.value ? t(`buyers.traits.${buyer.profile.temperament.value}`) : '—'}</Descriptions.Item>
@@ -98,15 +98,15 @@ export function BuyerPanel({ shopId, buyerId, conversationId, onInsert }: { shop
                 size="small"
                 dataSource={buyer.orders}
                 renderItem={(o) => (
-                  <List.Item
-                    actions={[
-                      <a key="open" onClick={() => setOrderId(o.id)}>{t('buyers.panel.manage')}</a>,
-                      ...(conversationId ? [<a key="card" onClick={() => void sendCard(o)}>{t('buyers.panel.sendCard')}</a>] : []),
-                    ]}
-                  >
-                    <Space direction="vertical" size={0}>
+                  // Actions under the order, not beside it: the side panel of the workbench is 300 px wide.
+                  <List.Item style={{ display: 'block' }}>
+                    <Space direction="vertical" size={0} style={{ width: '100%' }}>
                       <span><Tag color={STATUS_COLOR[o.status]}>{t(`orders.statuses.${o.status}`)}</Tag>¥{o.amount.toFixed(2)}</span>
                       <Typography.Text type="secondary" style={{ fontSize: 12 }}>{o.items.map((i) => i.title ?? i.sku).join('、')} · {fmt(o.createdAt)}</Typography.Text>
+                      <Space size={12} style={{ fontSize: 12 }}>
+                        <a onClick={() => setOrderId(o.id)}>{t('buyers.panel.manage')}</a>
+                        {conversationId && <a onClick={() => void sendCard(o)}>{t('buyers.panel.sendCard')}</a>}
+                      </Space>
                     </Space>
                   </List.Item>
                 )}
@@ -126,10 +126,11 @@ export function BuyerPanel({ shopId, buyerId, conversationId, onInsert }: { shop
                   <List.Item>
                     <Space direction="vertical" size={2} style={{ width: '100%' }}>
                       <Space>
-                        <Tag color="purple">{s.zh}</Tag>
+                        <Tag color="purple">{t(`buyers.traits.${s.id}`, { defaultValue: s.zh })}</Tag>
                         <Tooltip title={t('buyers.confidence')}><Progress percent={Math.round(s.confidence * 100)} size="small" style={{ width: 80 }} /></Tooltip>
                       </Space>
-                      <Typography.Text style={{ fontSize: 12 }}>{s.strategy}</Typography.Text>
+                      {/* The seeds' advice is written in Chinese in core; the English UI has its own copy (i18n/content.en.ts). */}
+                      <Typography.Text style={{ fontSize: 12 }}>{t(`content.strategies.${s.id}`, { defaultValue: s.strategy })}</Typography.Text>
                       {s.evidence.map((e) => <Typography.Text key={e} type="secondary" style={{ fontSize: 12 }}>“{e}”</Typography.Text>)}
                     </Space>
                   </List.Item>

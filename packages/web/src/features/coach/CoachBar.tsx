@@ -5,6 +5,7 @@ import { Alert, Button, Popconfirm, Space, Tag } from 'antd';
 import { type MutableRefObject, memo, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { coachApi } from './api.js';
+import { guardWarnings } from './guardText.js';
 import './i18n.js';
 import { applyRewrite, isBargaining } from './rewrite.js';
 import { type ShopCoachRules, useShopCoach } from './useCoach.js';
@@ -53,7 +54,7 @@ function coachOff(): boolean {
  * last message (with "end politely" for abuse).
  */
 export const CoachBar = memo(function CoachBar(p: CoachBarProps) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const [off] = useState(coachOff);
   const coach = useShopCoach(off ? '' : p.shopId, p.platform);
   const [offered, setOffered] = useState<ConcessionKind[]>([]);
@@ -127,7 +128,7 @@ export const CoachBar = memo(function CoachBar(p: CoachBarProps) {
           style={{ padding: '4px 10px', marginBottom: 6 }}
           title={
             <span style={{ fontSize: 12 }}>
-              {guard.agentWarnings.join(' ')}
+              {guardWarnings(guard, t, i18n.language).join(' ')}
               {guard.mayEndChat && <span style={{ fontSize: 12, marginInlineStart: 6, color: '#8c8c8c' }}>{t('coach.guard.endHint')}</span>}
             </span>
           }
@@ -149,7 +150,7 @@ export const CoachBar = memo(function CoachBar(p: CoachBarProps) {
           }
         />
       ) : null,
-    [guard, t],
+    [guard, t, i18n.language],
   );
 
   const ladderHint = useMemo(

@@ -5,6 +5,7 @@ import { Tooltip } from 'antd';
 import { memo, useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useAuth } from '../../auth/AuthContext.js';
+import { linkReason } from './guardText.js';
 import './i18n.js';
 
 /**
@@ -12,7 +13,7 @@ import './i18n.js';
  * no referrer), other links disarmed (not clickable, warning icon with the reason). Never HTML.
  */
 export const SafeText = memo(function SafeText({ text, platform, guard }: { text: string; platform?: Platform; guard?: GuardResult }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const { shop } = useAuth();
   const p = platform ?? shop?.platform ?? 'web';
   const g = useMemo(() => guard ?? screenBuyerMessage({ text, platform: p }), [guard, text, p]);
@@ -30,7 +31,8 @@ export const SafeText = memo(function SafeText({ text, platform, guard }: { text
               {s.text}
             </a>
           );
-        const reason = reasons[disarmed++]?.reason;
+        const link = reasons[disarmed++];
+        const reason = link ? linkReason(link, t, i18n.language) : undefined;
         return (
           <Tooltip key={i} title={reason ? t('coach.guard.disarmed', { reason }) : t('coach.guard.disarmedDefault')}>
             <span data-testid="disarmed-link" aria-disabled="true" style={{ color: '#cf1322', background: '#fff1f0', borderRadius: 3, padding: '0 2px', cursor: 'not-allowed', textDecoration: 'underline dotted' }}>

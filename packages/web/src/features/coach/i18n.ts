@@ -14,6 +14,15 @@ export const coachZh = {
       caution: '注意', danger: '风险', disarmed: '外部链接已停用：{{reason}}', disarmedDefault: '非本平台链接，已停用，请勿点击',
       useReply: '使用建议回复', endPolitely: '礼貌结束会话', endConfirm: '先发送一句礼貌的回复，再结束本次会话？',
       endHint: '客服也是人：面对辱骂可以保持礼貌、冷静，回复一次后结束会话（seed 004）。',
+      // Chinese warnings come from core as written; these keys exist for the English UI (guardText.ts).
+      warn: {
+        linkUnreadable: '看不出真实去向的网址，已禁用点击。', linkDisguised: '网址 {{host}} 是伪装的，已禁用点击。',
+        linkForeign: '{{host}} 不是本平台的网址，可能是钓鱼链接，已禁用点击：不要打开，更不要在里面登录。',
+        phishing: '消息冒充平台或要你登录、给验证码：平台官方不会通过买家聊天通知违规，不要照做。',
+        phishingLink: '这很像钓鱼：买家以“拍不了”“店铺违规”等理由让你点链接。不要打开，不要在任何链接里登录或输入密码、验证码。',
+        offPlatform: '买家要求到站外联系或私下交易：不要给 QQ、微信、电话。', qrCode: '不要扫买家发来的二维码，也不要把店铺以外的二维码发给买家。',
+        fileLure: '不要接收买家发来的文件：木马常藏在文件里。', insult: '买家出现辱骂或人身攻击：保持礼貌、平静、理性。', harsh: '买家情绪激动：先道歉、认真倾听，再问清楚哪里不满意。',
+      },
     },
     settings: {
       title: '回复教练', ladderTitle: '议价阶梯', tabs: { blocking: '提示与拦截', words: '词表', ladder: '议价阶梯', targets: '质检目标', json: '高级（JSON）' },
@@ -58,6 +67,18 @@ export const coachEn: Shape<typeof coachZh> = {
       caution: 'Caution', danger: 'Risk', disarmed: 'External link disabled: {{reason}}', disarmedDefault: 'Not a platform link; disabled, do not open',
       useReply: 'Use suggested reply', endPolitely: 'End politely', endConfirm: 'Send one polite reply, then end this chat?',
       endHint: 'Agents are people too: stay polite and calm, reply once, then you may end the chat (seed 004).',
+      warn: {
+        linkUnreadable: 'A link whose real destination cannot be seen: clicking is disabled.',
+        linkDisguised: 'The link to {{host}} is disguised (a common phishing trick): clicking is disabled; never sign in there.',
+        linkForeign: '{{host}} is not a site of this platform and may be phishing: clicking is disabled; do not open it, never sign in there.',
+        phishing: 'The message poses as the platform or asks you to sign in or give a code: the platform never reports violations through buyer chats; do not follow it.',
+        phishingLink: 'This looks like phishing: the buyer gives a reason ("cannot order", "shop violation") to make you open a link. Do not open it, never enter passwords or codes.',
+        offPlatform: 'The buyer wants to talk or pay off the platform: never give QQ, WeChat or a phone number; it may be a trap to report the shop.',
+        qrCode: 'Do not scan QR codes from buyers, and send buyers no QR codes other than the shop’s own.',
+        fileLure: 'Do not accept files from buyers: malware often hides in them.',
+        insult: 'Insults or personal attacks: stay polite, calm and rational; offer a solution first. If it goes on you may end the chat politely and note it.',
+        harsh: 'The buyer is upset: apologise, listen, then ask what exactly went wrong.',
+      },
     },
     settings: {
       title: 'Reply coach', ladderTitle: 'Bargaining ladder', tabs: { blocking: 'Hints & blocking', words: 'Word lists', ladder: 'Bargaining ladder', targets: 'Review targets', json: 'Advanced (JSON)' },

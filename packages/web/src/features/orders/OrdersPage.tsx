@@ -1,6 +1,6 @@
 import { ImportOutlined, ReloadOutlined } from '@ant-design/icons';
 import { App, Button, Card, Input, Select, Space, Table, Tag, Typography } from 'antd';
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { errorMessage } from '../../api/client.js';
 import { useAuth, useMe } from '../../auth/AuthContext.js';
@@ -23,15 +23,19 @@ export function OrdersPage() {
   const [importing, setImporting] = useState(false);
   const shopId = shop?.id;
 
+  // Only the latest request may fill the table: a reload after an import must not overwrite a search typed meanwhile.
+  const latest = useRef(0);
   const load = useCallback(async () => {
     if (!shopId) return;
+    const n = ++latest.current;
     setLoading(true);
     try {
-      setData(await ordersApi.list(shopId, { status, search: search.trim() || undefined, limit: 20, offset: (page - 1) * 20 }));
+      const res = await ordersApi.list(shopId, { status, search: search.trim() || undefined, limit: 20, offset: (page - 1) * 20 });
+      if (n === latest.current) setData(res);
     } catch (err) {
-      message.error(errorMessage(err));
+      if (n === latest.current) message.error(errorMessage(err));
     } finally {
-      setLoading(false);
+      if (n === latest.current) setLoading(false);
     }
   }, [shopId, status, search, page, message]);
   useEffect(() => {

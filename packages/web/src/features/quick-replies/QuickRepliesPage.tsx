@@ -99,7 +99,8 @@ export function QuickRepliesPage() {
             <Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing('new')} data-testid="qr-new">{t('assist.newReply')}</Button>
           </Space>
         }
-        styles={{ body: { padding: 0 } }}
+        // The title keeps its width when the toolbar wraps (tablet), instead of shrinking to nothing.
+        styles={{ title: { flex: '0 0 auto', marginInlineEnd: 16 }, body: { padding: 0 } }}
       >
         <Typography.Paragraph type="secondary" style={{ margin: '12px 16px' }}>{t('assist.qrHint')}</Typography.Paragraph>
         {error && <Alert type="error" showIcon message={error} style={{ margin: '0 16px 12px' }} />}

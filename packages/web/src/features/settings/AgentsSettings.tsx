@@ -108,8 +108,9 @@ export function AgentsSettings() {
           {
             title: t('settings.agentName'),
             dataIndex: 'displayName',
+            width: 130,
             render: (name: string, a) => (
-              <Space>
+              <Space style={{ whiteSpace: 'nowrap' }}>
                 <span>{name}</span>
                 {a.id === me.agent.id && <Tag>{t('settings.you')}</Tag>}
               </Space>

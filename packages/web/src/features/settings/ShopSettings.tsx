@@ -1,10 +1,11 @@
 import type { Platform } from '@kefu/contracts';
-import { Alert, App, Button, Card, Form, Input, Select, Typography } from 'antd';
+import { Alert, App, Button, Card, Form, Input, InputNumber, Select, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { errorMessage } from '../../api/client.js';
 import { shopsApi } from '../../api/endpoints.js';
 import { useAuth, useMe } from '../../auth/AuthContext.js';
+import { TARGET_MAX_SEC, TARGET_MIN_SEC, targetSecOf } from '../workbench/time.js';
 
 export const PLATFORM_IDS: readonly Platform[] = ['taobao', 'tmall', 'jd', 'pdd', 'douyin', 'wechat', 'web'];
 const TIME_ZONES = ['Asia/Shanghai', 'Asia/Hong_Kong', 'Asia/Taipei', 'Asia/Singapore', 'Asia/Tokyo', 'Asia/Seoul', 'Europe/London', 'Europe/Berlin', 'America/New_York', 'America/Los_Angeles', 'UTC'];
@@ -13,9 +14,10 @@ interface Values {
   name: string;
   platform: Platform;
   timeZone: string;
+  responseTargetSec: number;
 }
 
-/** Settings › 店铺: name, platform and time zone of the current shop. */
+/** Settings › 店铺: name, platform, time zone and first-response target of the current shop. */
 export function ShopSettings() {
   const { t } = useTranslation();
   const me = useMe();
@@ -26,7 +28,7 @@ export function ShopSettings() {
   const canEdit = me.agent.role !== 'agent';
 
   useEffect(() => {
-    if (shop) form.setFieldsValue({ name: shop.name, platform: shop.platform, timeZone: shop.timeZone });
+    if (shop) form.setFieldsValue({ name: shop.name, platform: shop.platform, timeZone: shop.timeZone, responseTargetSec: targetSecOf(shop) });
   }, [shop, form]);
 
   if (!shop) return <Card variant="borderless"><Typography.Text type="secondary">{t('header.noShop')}</Typography.Text></Card>;
@@ -35,7 +37,9 @@ export function ShopSettings() {
     if (!shop) return;
     setBusy(true);
     try {
-      updateShop(await shopsApi.update(shop.id, v));
+      // The target is sent only when it changed (the coach page may have stored a value outside these bounds).
+      const { responseTargetSec, ...rest } = v;
+      updateShop(await shopsApi.update(shop.id, responseTargetSec === targetSecOf(shop) ? rest : v));
       void message.success(t('common.saved'));
     } catch (err) {
       void message.error(errorMessage(err));
@@ -57,6 +61,14 @@ export function ShopSettings() {
         </Form.Item>
         <Form.Item name="timeZone" label={t('settings.timeZone')}>
           <Select showSearch options={zones.map((z) => ({ value: z, label: z }))} />
+        </Form.Item>
+        <Form.Item
+          name="responseTargetSec"
+          label={t('settings.responseTarget')}
+          extra={t('settings.responseTargetHint')}
+          rules={[{ required: true, type: 'integer', min: TARGET_MIN_SEC, max: TARGET_MAX_SEC, message: t('settings.responseTargetRange', { min: TARGET_MIN_SEC, max: TARGET_MAX_SEC }) }]}
+        >
+          <InputNumber min={TARGET_MIN_SEC} max={TARGET_MAX_SEC} precision={0} step={5} suffix={t('settings.seconds')} style={{ width: 160 }} data-testid="response-target" />
         </Form.Item>
         <Form.Item label={t('settings.publicKey')}>
           <Typography.Text code copyable>{shop.publicKey}</Typography.Text>

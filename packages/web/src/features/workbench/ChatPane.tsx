@@ -1,18 +1,25 @@
 import { CloseCircleOutlined, LoginOutlined, SwapOutlined } from '@ant-design/icons';
 import type { ConversationDto } from '@kefu/contracts';
 import { Button, Popconfirm, Space, Spin, Tag, Tooltip, Typography } from 'antd';
-import { forwardRef, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { forwardRef, memo, useDeferredValue, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { QuickReplyItem } from './api.js';
 import { useAuth } from '../../auth/AuthContext.js';
 import { CoachBar } from '../coach/CoachBar.js';
 import { Composer, type ComposerHandle } from './Composer.js';
 import { MessageBubble, PendingBubble } from './MessageBubble.js';
+import { lastBuyerText, lastAgentTextSeq, seqIndex } from './logic.js';
 import type { PendingMessage, SendKind, Thread } from './store.js';
+import { useUntil } from './time.js';
 
-/** Bubbles rendered when a conversation opens; older loaded ones are revealed STEP at a time on scroll up. */
-const WINDOW = 120;
-const STEP = 100;
+/**
+ * Bubbles rendered when a conversation opens (several screens' worth); older loaded ones are revealed STEP at a time
+ * on scroll up, without a request. Switching conversations costs WINDOW bubbles however long the history is.
+ */
+const WINDOW = 40;
+const STEP = 60;
+/** Bubbles painted in the switch itself; the rest of the window follows in a deferred render right after. */
+const FIRST = 16;
 
 const STATUS_COLOR: Record<ConversationDto['status'], string> = { open: 'processing', waiting: 'warning', assigned: 'success', closed: 'default' };
 
@@ -37,11 +44,13 @@ interface Props {
   quickReplies: QuickReplyItem[];
   fill(text: string): string;
   maxLength: number;
-  now: number;
 }
 
-/** Middle pane: header with actions, history with infinite scroll up, and the composer. */
-export const ChatPane = forwardRef<ComposerHandle, Props>(function ChatPane(p, composerRef) {
+/**
+ * Middle pane: header with actions, history with infinite scroll up, and the composer. Memoised: give it stable
+ * callbacks, and it re-renders only when its conversation, thread, pending sends or draft change.
+ */
+export const ChatPane = memo(forwardRef<ComposerHandle, Props>(function ChatPane(p, composerRef) {
   const { t } = useTranslation();
   const c = p.conversation;
   const scroller = useRef<HTMLDivElement>(null);
@@ -53,18 +62,25 @@ export const ChatPane = forwardRef<ComposerHandle, Props>(function ChatPane(p, c
   const [win, setWin] = useState<{ id: string; fromSeq: number } | null>(null);
   // Leaving a conversation forgets its window: coming back shows the newest bubbles again.
   if (win && win.id !== c.id) setWin(null);
-  const defaultFrom = messages.length > WINDOW ? messages[messages.length - WINDOW]!.seq : 0;
+  // A switch paints the newest FIRST bubbles (a screenful and more); React renders the whole window just after.
+  const settled = useDeferredValue(c.id) === c.id;
+  const size = settled ? WINDOW : FIRST;
+  const defaultFrom = messages.length > size ? messages[messages.length - size]!.seq : 0;
   const fromSeq = win && win.id === c.id ? win.fromSeq : defaultFrom;
-  const firstShown = fromSeq > 0 ? messages.findIndex((m) => m.seq >= fromSeq) : 0;
+  const from = fromSeq > 0 ? seqIndex(messages, fromSeq) : 0;
+  const firstShown = from < messages.length ? from : 0;
   const shown = firstShown > 0 ? messages.slice(firstShown) : messages;
   const hidden = shown.length < messages.length;
   const firstSeq = shown[0]?.seq;
   const lastSeq = messages[messages.length - 1]?.seq;
   const mine = c.assignedAgentId === p.agentId;
-  const typing = (p.thread?.buyerTypingUntil ?? 0) > p.now;
+  const typing = useUntil(p.thread?.buyerTypingUntil ?? 0);
   const { shop } = useAuth();
   const coachCheck = useRef<((text: string) => boolean) | null>(null);
-  const lastBuyerText = useMemo(() => [...messages].reverse().find((m) => m.sender === 'buyer' && m.kind === 'text')?.text ?? '', [messages]);
+  const buyerText = lastBuyerText(messages);
+  // What the conversation already offered changes with the agent's text messages and with a new session (a closed
+  // conversation reopened), not with each buyer message: the coach reloads it on those only.
+  const coachSeq = c.status === 'closed' ? 0 : lastAgentTextSeq(messages);
 
   // Keep the viewport on the same message when an older page is prepended.
   useLayoutEffect(() => {
@@ -76,11 +92,11 @@ export const ChatPane = forwardRef<ComposerHandle, Props>(function ChatPane(p, c
     }
   }, [firstSeq]);
 
-  // Follow new messages when the agent is at the bottom.
+  // Follow new messages when the agent is at the bottom (and stay there when the window grows above).
   useLayoutEffect(() => {
     const el = scroller.current;
     if (el && stick.current) el.scrollTop = el.scrollHeight;
-  }, [lastSeq, p.pending.length, typing, c.id]);
+  }, [lastSeq, p.pending.length, typing, c.id, firstSeq]);
 
   useEffect(() => {
     stick.current = true;
@@ -145,7 +161,7 @@ export const ChatPane = forwardRef<ComposerHandle, Props>(function ChatPane(p, c
           )}
         </Space>
       </div>
-      <div ref={scroller} onScroll={onScroll} style={{ flex: 1, overflowY: 'auto', padding: '4px 16px 8px' }} data-testid="message-list" aria-live="polite">
+      <div ref={scroller} onScroll={onScroll} style={{ flex: 1, overflowY: 'auto', padding: '4px 16px 8px', contain: 'strict' }} data-testid="message-list" aria-live="polite">
         {!p.thread?.loaded ? (
           <div style={{ textAlign: 'center', padding: 32 }}>
             <Spin />
@@ -193,8 +209,8 @@ export const ChatPane = forwardRef<ComposerHandle, Props>(function ChatPane(p, c
         shopId={c.shopId}
         platform={shop?.platform ?? 'web'}
         conversationId={c.id}
-        lastSeq={lastSeq ?? 0}
-        buyerText={lastBuyerText}
+        lastSeq={coachSeq}
+        buyerText={buyerText}
         draft={p.draft}
         mode={p.mode}
         onDraft={p.onDraft}
@@ -206,4 +222,4 @@ export const ChatPane = forwardRef<ComposerHandle, Props>(function ChatPane(p, c
       />
     </div>
   );
-});
+}));

@@ -1,11 +1,12 @@
-import { SendOutlined } from '@ant-design/icons';
-import { Button, Empty, Input, Segmented, Typography } from 'antd';
+import { SendOutlined, WarningOutlined } from '@ant-design/icons';
+import { Button, Empty, Input, Segmented, Tag, Typography } from 'antd';
 import type { TextAreaRef } from 'antd/es/input/TextArea.js';
 import { forwardRef, useImperativeHandle, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { QuickReplyItem } from './api.js';
 import { matchQuickReplies, slashQuery } from './logic.js';
 import type { SendKind } from './store.js';
+import { missingPlaceholders } from './variables.js';
 
 export interface ComposerHandle {
   focus(): void;
@@ -29,7 +30,11 @@ interface Props {
   beforeSend?(text: string): boolean;
 }
 
-/** Reply box: Enter sends, Shift+Enter breaks the line, `/` opens the quick-reply picker, note mode. */
+/**
+ * Reply box: Enter sends, Shift+Enter breaks the line, `/` opens the quick-reply picker, note mode. Variables a quick
+ * reply could not fill (`{订单号}` for a buyer without orders …) stay in the text, listed above it; the first is selected
+ * so typing replaces it, and a reply still holding one is sent only on a second press.
+ */
 export const Composer = forwardRef<ComposerHandle, Props>(function Composer(p, ref) {
   const { t } = useTranslation();
   const area = useRef<TextAreaRef>(null);
@@ -37,17 +42,32 @@ export const Composer = forwardRef<ComposerHandle, Props>(function Composer(p, r
   const [active, setActive] = useState(0);
   const matches = useMemo(() => (picker ? matchQuickReplies(p.quickReplies, picker.query) : []), [picker, p.quickReplies]);
   const el = () => area.current?.resizableTextArea?.textArea ?? null;
+  const note = p.mode === 'note';
+  const unfilled = useMemo(() => (note ? [] : missingPlaceholders(p.value)), [note, p.value]);
+  /** The draft as it was when a send was held back for unfilled variables: sending it unchanged goes through. */
+  const [heldText, setHeldText] = useState<string | null>(null);
+  const held = heldText !== null && heldText === p.value.trim() && unfilled.length > 0;
+
+  /** Selects a range of the textarea; `later` waits a frame for a value just set through onChange to render. */
+  function select(start: number, end: number, later = false) {
+    const apply = () => {
+      const ta = el();
+      if (ta) {
+        ta.focus();
+        ta.setSelectionRange(start, end);
+      }
+    };
+    if (later) requestAnimationFrame(apply);
+    else apply();
+  }
 
   function insertAt(text: string, from: number, to: number) {
     const next = p.value.slice(0, from) + text + p.value.slice(to);
     p.onChange(next);
-    requestAnimationFrame(() => {
-      const ta = el();
-      if (ta) {
-        ta.focus();
-        ta.setSelectionRange(from + text.length, from + text.length);
-      }
-    });
+    // Select the first placeholder the insert left open (typing replaces it), else put the caret after the text.
+    const open = missingPlaceholders(text)[0];
+    if (open) select(from + open.start, from + open.end, true);
+    else select(from + text.length, from + text.length, true);
   }
 
   useImperativeHandle(ref, () => ({
@@ -79,12 +99,18 @@ export const Composer = forwardRef<ComposerHandle, Props>(function Composer(p, r
   function send() {
     const text = p.value.trim();
     if (!text || p.disabled) return;
+    const first = unfilled[0];
+    if (first && heldText !== text) {
+      setHeldText(text);
+      select(first.start, first.end);
+      return;
+    }
     if (p.beforeSend && !p.beforeSend(text)) return;
+    setHeldText(null);
     p.onSend(text, p.mode);
     p.onChange('');
   }
 
-  const note = p.mode === 'note';
   return (
     <div style={{ borderTop: '1px solid #f0f0f0', background: note ? '#fffdf2' : '#fff', padding: '8px 12px 10px', position: 'relative' }}>
       {picker && (
@@ -112,11 +138,34 @@ export const Composer = forwardRef<ComposerHandle, Props>(function Composer(p, r
                   {r.shortcut ? `/${r.shortcut} ` : ''}
                   {r.title}
                 </Typography.Text>
-                <div style={{ fontSize: 12, color: '#8c8c8c', whiteSpace: 'nowrap', overflow: 'hidden', textOverflow: 'ellipsis' }}>{r.text}</div>
+                <div style={{ fontSize: 12, color: '#8c8c8c', whiteSpace: 'nowrap', overflow: 'hidden', textOverflow: 'ellipsis' }}>{p.fill(r.text)}</div>
               </div>
             ))
           )}
-          <div style={{ padding: '4px 12px', fontSize: 12, color: '#bfbfbf', borderTop: '1px solid #f5f5f5' }}>{t('workbench.quick.pickerHint')}</div>
+          <div style={{ position: 'sticky', bottom: 0, padding: '4px 12px', fontSize: 12, color: '#8c8c8c', background: '#fff', borderTop: '1px solid #f0f0f0' }}>{t('workbench.quick.pickerHint')}</div>
+        </div>
+      )}
+      {unfilled.length > 0 && (
+        <div
+          data-testid="composer-unfilled"
+          data-held={held}
+          role={held ? 'alert' : undefined}
+          style={{ display: 'flex', flexWrap: 'wrap', alignItems: 'center', gap: 4, marginBottom: 6, fontSize: 12, color: held ? '#cf1322' : '#d46b08' }}
+        >
+          <WarningOutlined />
+          <span>{held ? t('workbench.quick.blocked') : t('workbench.quick.unfilled')}</span>
+          {unfilled.map((v) => (
+            <Tag
+              key={v.name}
+              color={held ? 'error' : 'warning'}
+              data-testid="unfilled-var"
+              style={{ cursor: 'pointer', marginInlineEnd: 0 }}
+              onMouseDown={(e) => e.preventDefault()}
+              onClick={() => select(v.start, v.end)}
+            >
+              {`{${v.name}}`}
+            </Tag>
+          ))}
         </div>
       )}
       <div style={{ display: 'flex', alignItems: 'center', marginBottom: 6, gap: 8 }}>

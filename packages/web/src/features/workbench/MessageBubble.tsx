@@ -34,10 +34,13 @@ function Body({ m }: { m: MessageDto }) {
   return m.sender === 'buyer' ? <SafeText text={m.text ?? ''} /> : <>{m.text ?? ''}</>;
 }
 
+/** antd's secondary text colour; a plain span here, since a history renders this line for every bubble. */
+const metaStyle: CSSProperties = { color: 'rgba(0, 0, 0, 0.45)', fontSize: 12, marginBottom: 2, lineHeight: 1.5714 };
+
 function Line({ side, meta, children }: { side: 'left' | 'right' | 'center'; meta: ReactNode; children: ReactNode }) {
   return (
     <div style={{ display: 'flex', flexDirection: 'column', alignItems: side === 'left' ? 'flex-start' : side === 'right' ? 'flex-end' : 'center', margin: '10px 0' }}>
-      <Typography.Text type="secondary" style={{ fontSize: 12, marginBottom: 2 }}>{meta}</Typography.Text>
+      {meta !== null && <span style={metaStyle}>{meta}</span>}
       {children}
     </div>
   );

@@ -8,7 +8,7 @@ import { conversationsApi, type ConversationFilter } from './api.js';
 import { isWaitingForMe } from './logic.js';
 import { playChime, showDesktop, soundEnabled } from './notify.js';
 import { AgentSocket } from './socket.js';
-import { RealtimeStore, type SendKind, type Snapshot } from './store.js';
+import { openThread as openStoreThread, RealtimeStore, type HistoryApi, type SendKind, type Snapshot } from './store.js';
 
 /** Pages of 50 loaded per live list: up to 2,000 open conversations. */
 const MAX_LIST_PAGES = 40;
@@ -16,7 +16,7 @@ const MAX_LIST_PAGES = 40;
 const PAGE = 50;
 
 interface RealtimeApi {
-  snap: Snapshot;
+  /** Read state with `useStoreSelector(store, …)` / `useRealtimeSnapshot()`: the context itself changes rarely. */
   store: RealtimeStore;
   /** false when the server has no conversation API (older server). */
   available: boolean;
@@ -26,13 +26,27 @@ interface RealtimeApi {
   loadEarlier(conversationId: string): Promise<void>;
   send(conversationId: string, text: string, kind: SendKind): void;
   typing(conversationId: string, on: boolean): void;
-  selectedId: string | null;
+  /** Opens a conversation in the chat pane (`snapshot.selectedId`). */
   select(id: string | null): void;
   /** Header status switch: updates the server's routing presence. */
   changePresence(s: AgentStatus): void;
 }
 
 const Ctx = createContext<RealtimeApi | null>(null);
+
+/**
+ * A slice of the store's snapshot; the component re-renders only when that slice changes (by identity), so select
+ * fields or entries (`s.threads[id]`), never freshly built objects.
+ */
+export function useStoreSelector<T>(store: RealtimeStore, select: (s: Snapshot) => T): T {
+  return useSyncExternalStore(store.subscribe, () => select(store.getSnapshot()));
+}
+
+/** The whole snapshot: re-renders on every store change. */
+export function useRealtimeSnapshot(): Snapshot {
+  const { store } = useRealtime();
+  return useSyncExternalStore(store.subscribe, store.getSnapshot);
+}
 
 /** One agent socket for the whole signed-in app, so the title badge and alerts work on every page. */
 export function RealtimeProvider({ children }: { children: ReactNode }) {
@@ -41,15 +55,13 @@ export function RealtimeProvider({ children }: { children: ReactNode }) {
   const navigate = useNavigate();
   const socketRef = useRef<AgentSocket | null>(null);
   const store = useMemo(() => new RealtimeStore((f) => socketRef.current?.send(f) ?? false), []);
-  const snap = useSyncExternalStore(store.subscribe, store.getSnapshot);
+  const presence = useStoreSelector(store, (s) => s.presence);
+  const conversations = useStoreSelector(store, (s) => s.conversations);
   const [available, setAvailable] = useState(true);
-  const [selectedId, select] = useState<string | null>(null);
   const shopId = shop?.id ?? null;
   const agentId = me?.agent.id ?? '';
   const shopRef = useRef(shopId);
   shopRef.current = shopId;
-  const selectedRef = useRef(selectedId);
-  selectedRef.current = selectedId;
 
   const refreshLists = useMemo(
     () =>
@@ -107,8 +119,8 @@ export function RealtimeProvider({ children }: { children: ReactNode }) {
   const statusRef = useRef(status);
   statusRef.current = status;
   useEffect(() => {
-    if (snap.presence && snap.presence !== statusRef.current) setStatus(snap.presence);
-  }, [snap.presence, setStatus]);
+    if (presence && presence !== statusRef.current) setStatus(presence);
+  }, [presence, setStatus]);
   const changePresence = useMemo(
     () => (s: AgentStatus) => {
       setStatus(s);
@@ -141,7 +153,7 @@ export function RealtimeProvider({ children }: { children: ReactNode }) {
       if (soundEnabled()) playChime();
       const body = e.type === 'buyer-message' ? (e.message.text ?? '') : t('workbench.notify.newConversation');
       showDesktop(conv.buyer.nickname, body, conv.id, () => {
-        select(conv.id);
+        store.select(conv.id);
         navigate('/workbench');
       });
     });
@@ -152,8 +164,8 @@ export function RealtimeProvider({ children }: { children: ReactNode }) {
   }, [store, agentId, t, navigate, refreshLists]);
 
   const waitingCount = useMemo(
-    () => Object.values(snap.conversations).filter((c) => (me?.shops ?? []).some((s) => s.id === c.shopId) && isWaitingForMe(c, agentId)).length,
-    [snap.conversations, agentId, me?.shops],
+    () => Object.values(conversations).filter((c) => (me?.shops ?? []).some((s) => s.id === c.shopId) && isWaitingForMe(c, agentId)).length,
+    [conversations, agentId, me?.shops],
   );
 
   // Title badge: "(3) Kefu 客服工作台".
@@ -162,29 +174,22 @@ export function RealtimeProvider({ children }: { children: ReactNode }) {
     document.title = waitingCount > 0 ? `${t('workbench.notify.titleBadge', { count: waitingCount })}${base}` : base;
   }, [waitingCount, t]);
 
-  const value = useMemo<RealtimeApi>(
-    () => ({
-      snap,
+  // The actions are created once per store: components that take them as props (every conversation row gets
+  // `select`) do not re-render when the waiting count or availability changes.
+  const actions = useMemo<Omit<RealtimeApi, 'available' | 'waitingCount'>>(() => {
+    const history = (sid: string): HistoryApi => ({
+      newest: (id) => conversationsApi.messages(sid, id, undefined, PAGE),
+      after: (id, seq) => conversationsApi.messagesAfter(sid, id, seq),
+    });
+    return {
       store,
-      available,
-      waitingCount,
       refreshLists,
-      selectedId,
-      select,
+      select: (id) => store.select(id),
       changePresence,
       async openThread(id) {
         const sid = shopRef.current;
-        const existing = store.getSnapshot().threads[id];
-        if (!sid || existing?.loaded) {
-          store.markRead(id);
-          return;
-        }
-        store.beginThread(id);
-        const page = await conversationsApi.messages(sid, id, undefined, PAGE);
-        store.addPage(id, page.messages, { initial: true, hasMore: page.hasMore });
-        // Live frames may have been missed between the page and now: ask for the rest.
-        socketRef.current?.resume({ [id]: page.messages.reduce((m, x) => Math.max(m, x.seq), 0) });
-        store.markRead(id);
+        if (!sid) store.markRead(id);
+        else await openStoreThread(store, history(sid), id);
       },
       async loadEarlier(id) {
         const sid = shopRef.current;
@@ -210,9 +215,9 @@ export function RealtimeProvider({ children }: { children: ReactNode }) {
       typing(id, on) {
         socketRef.current?.send({ type: 'typing', conversationId: id, on });
       },
-    }),
-    [snap, store, available, waitingCount, refreshLists, selectedId, changePresence],
-  );
+    };
+  }, [store, refreshLists, changePresence]);
+  const value = useMemo<RealtimeApi>(() => ({ ...actions, available, waitingCount }), [actions, available, waitingCount]);
 
   return <Ctx.Provider value={value}>{children}</Ctx.Provider>;
 }

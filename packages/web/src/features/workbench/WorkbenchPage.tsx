@@ -1,7 +1,7 @@
 import { BellOutlined, MenuUnfoldOutlined, QuestionCircleOutlined, SoundOutlined } from '@ant-design/icons';
 import type { ConversationDto, MessageDto } from '@kefu/contracts';
 import { App, Badge, Button, Drawer, Empty, Grid, Result, Switch, Tooltip, Typography } from 'antd';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { memo, useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { errorMessage } from '../../api/client.js';
 import { agentsApi } from '../../api/endpoints.js';
@@ -10,18 +10,35 @@ import { conversationsApi, fetchQuickReplies, type QuickReplyItem } from './api.
 import { ChatPane } from './ChatPane.js';
 import type { ComposerHandle } from './Composer.js';
 import { ConversationList } from './ConversationList.js';
-import { fillVariables, inFilter, LIST_FILTERS, sortConversations, type ListFilter } from './logic.js';
+import { inFilter, LIST_FILTERS, sortConversations, type ListFilter } from './logic.js';
 import { desktopPermission, requestDesktopPermission, setSoundEnabled, soundEnabled } from './notify.js';
-import { useRealtime } from './RealtimeProvider.js';
+import { useRealtime, useRealtimeSnapshot } from './RealtimeProvider.js';
 import { SuggestionsPanel } from '../quick-replies/SuggestionsPanel.js';
 import { ShortcutHelp } from './ShortcutHelp.js';
 import { SidePanel } from './SidePanel.js';
-import type { SendKind } from './store.js';
-import { DEFAULT_TARGET_SEC, useNow } from './time.js';
+import { PER_MESSAGE_FIELDS, sameConversation, type SendKind } from './store.js';
+import { targetSecOf } from './time.js';
 import { TransferDialog } from './TransferDialog.js';
+import { fillReply, useReplyVariables } from './variables.js';
 
 const MAX_TEXT = 2000;
 const TYPING_THROTTLE_MS = 3000;
+
+// Memoised here (their own files are not): with the stable callbacks below they skip the re-renders that frames
+// for other conversations cause.
+const SuggestionsPane = memo(SuggestionsPanel);
+// The side pane shows who the buyer is and their orders: fields that change with every message (lastSeq, unread,
+// the wait) do not re-render it; any other change of the conversation, or of another prop, does.
+const SidePane = memo(SidePanel, (a, b) => {
+  for (const k of Object.keys(a) as Array<keyof typeof a>) {
+    if (k === 'conversation') {
+      const ca = a.conversation;
+      const cb = b.conversation;
+      if (ca !== cb && (!ca || !cb || !sameConversation(ca, cb, PER_MESSAGE_FIELDS))) return false;
+    } else if (a[k] !== b[k]) return false;
+  }
+  return Object.keys(a).length === Object.keys(b).length;
+});
 
 function isEditable(el: EventTarget | null): boolean {
   const e = el as HTMLElement | null;
@@ -37,7 +54,6 @@ export function WorkbenchPage() {
   const rt = useRealtime();
   const screens = Grid.useBreakpoint();
   const wide = screens.xl !== false && screens.xl !== undefined ? true : false;
-  const now = useNow(1000);
   const [filter, setFilter] = useState<ListFilter>('mine');
   const [search, setSearch] = useState('');
   const [drafts, setDrafts] = useState<Record<string, string>>({});
@@ -55,7 +71,9 @@ export function WorkbenchPage() {
   const typingOff = useRef<ReturnType<typeof setTimeout> | null>(null);
   const shopId = shop?.id ?? '';
   const agentId = me.agent.id;
-  const { snap, selectedId, select } = rt;
+  const snap = useRealtimeSnapshot();
+  const { selectedId } = snap;
+  const { select, send, loadEarlier, typing } = rt;
 
   // Quick replies of the current shop (empty until the library is on the server).
   useEffect(() => {
@@ -105,6 +123,13 @@ export function WorkbenchPage() {
     // Open once per selection; the store keeps the thread live afterwards.
   }, [selectedId]);
 
+  // While the desk is on screen, messages into the open conversation are read as they arrive (in the store, within
+  // the update that shows them); the effect below covers the rest (tab shown again, thread just loaded).
+  useEffect(() => {
+    rt.store.setReading(() => !document.hidden);
+    return () => rt.store.setReading(null);
+  }, [rt.store]);
+
   // Reading the open conversation clears its unread count.
   const lastSeq = selected?.lastSeq ?? 0;
   useEffect(() => {
@@ -118,9 +143,11 @@ export function WorkbenchPage() {
   }, [snap.threads]);
 
   const agentName = useCallback((id?: string) => (id ? (names[id] ?? t('menu.settingsAgents')) : t('workbench.auto')), [names, t]);
+  // Quick replies fill {商品}, {订单号}, {物流单号} … from the server; placeholders without a value stay for the agent.
+  const serverVars = useReplyVariables(shopId, selectedId, lastSeq);
   const fill = useCallback(
-    (text: string) => fillVariables(text, { buyer: selected?.buyer.nickname ?? '', shop: shop?.name ?? '', agent: me.agent.displayName }),
-    [selected?.buyer.nickname, shop?.name, me.agent.displayName],
+    (text: string) => fillReply(text, { buyer: selected?.buyer.nickname ?? '', shop: shop?.name ?? '', agent: me.agent.displayName }, serverVars),
+    [selected?.buyer.nickname, shop?.name, me.agent.displayName, serverVars],
   );
 
   const accept = useCallback(
@@ -144,15 +171,15 @@ export function WorkbenchPage() {
   }, [shopConvs, agentId, select, accept]);
 
   const closeSelected = useCallback(async () => {
-    if (!selected) return;
+    if (!selectedId) return;
     try {
-      const out = await conversationsApi.close(shopId, selected.id);
+      const out = await conversationsApi.close(shopId, selectedId);
       rt.store.upsertConversations([out.conversation]);
       void message.success(t('workbench.closed'));
     } catch (err) {
       void message.error(errorMessage(err));
     }
-  }, [selected, shopId, rt.store, message, t]);
+  }, [selectedId, shopId, rt.store, message, t]);
 
   const move = useCallback(
     (delta: number) => {
@@ -202,19 +229,40 @@ export function WorkbenchPage() {
     const tNow = Date.now();
     if (tNow - typingAt.current > TYPING_THROTTLE_MS) {
       typingAt.current = tNow;
-      rt.typing(selectedId, true);
+      typing(selectedId, true);
     }
     if (typingOff.current) clearTimeout(typingOff.current);
     const id = selectedId;
     typingOff.current = setTimeout(() => {
       typingAt.current = 0;
-      rt.typing(id, false);
+      typing(id, false);
     }, TYPING_THROTTLE_MS + 1000);
-  }, [selectedId, mode, rt]);
+  }, [selectedId, mode, typing]);
 
-  const side = (
-    <SidePanel conversation={selected} quickReplies={quick} quickError={quickError} onInsert={(text) => composer.current?.insert(text)} shopName={shop?.name ?? ''} />
+  // Callbacks of the chat, suggestion and side panes: stable while the same conversation is open (they close over its
+  // id, not over the conversation object that each frame replaces), so those panes re-render only for their own data.
+  const pending = useMemo(() => snap.pending.filter((p) => p.conversationId === selectedId), [snap.pending, selectedId]);
+  const onDraft = useCallback((v: string) => selectedId && setDrafts((d) => ({ ...d, [selectedId]: v })), [selectedId]);
+  const onSend = useCallback((text: string, kind: SendKind) => selectedId && send(selectedId, text, kind), [selectedId, send]);
+  const onRetry = useCallback((id: string) => rt.store.retry(id), [rt.store]);
+  const onDiscard = useCallback((id: string) => rt.store.discard(id), [rt.store]);
+  const onLoadEarlier = useCallback(
+    () => selectedId && void loadEarlier(selectedId).catch((err: unknown) => void message.error(errorMessage(err))),
+    [selectedId, loadEarlier, message],
   );
+  const onAccept = useCallback(() => selectedId && void accept(selectedId), [selectedId, accept]);
+  const onTransfer = useCallback(() => setTransferOpen(true), []);
+  const onClose = useCallback(() => void closeSelected(), [closeSelected]);
+  const onSuggestionSend = useCallback((text: string) => (selectedId && send(selectedId, text, 'text'), composer.current?.focus()), [selectedId, send]);
+  const onSuggestionEdit = useCallback((text: string) => (selectedId && setDrafts((d) => ({ ...d, [selectedId]: text })), composer.current?.focus()), [selectedId]);
+  const focusComposer = useCallback(() => composer.current?.focus(), []);
+  const onInsert = useCallback((text: string) => composer.current?.insert(text), []);
+
+  // The side pane follows a switch one render later (React's deferred value): the chat shows the new conversation
+  // first, the buyer's profile right after, without holding up that paint.
+  const sideId = useDeferredValue(selectedId);
+  const sideConversation = sideId === selectedId ? selected : sideId ? (snap.conversations[sideId] ?? null) : null;
+  const side = <SidePane conversation={sideConversation} quickReplies={quick} quickError={quickError} onInsert={onInsert} shopName={shop?.name ?? ''} />;
 
   if (!rt.available) {
     return <Result status="info" title={t('workbench.unavailable')} subTitle={t('workbench.unavailableHint')} />;
@@ -252,7 +300,7 @@ export function WorkbenchPage() {
           search={search}
           onSearch={setSearch}
           lastMessage={lastMessage}
-          targetSec={DEFAULT_TARGET_SEC}
+          targetSec={targetSecOf(shop)}
         />
       </div>
       <div style={{ flex: 1, minWidth: 0, minHeight: 0, display: 'flex', flexDirection: 'column' }}>
@@ -263,35 +311,34 @@ export function WorkbenchPage() {
             ref={composer}
             conversation={selected}
             thread={thread}
-            pending={snap.pending.filter((p) => p.conversationId === selected.id)}
+            pending={pending}
             agentId={agentId}
             agentName={agentName}
             draft={drafts[selected.id] ?? ''}
-            onDraft={(v) => setDrafts((d) => ({ ...d, [selected.id]: v }))}
+            onDraft={onDraft}
             mode={mode}
             onMode={setMode}
-            onSend={(text, kind) => rt.send(selected.id, text, kind)}
+            onSend={onSend}
             onTyping={onTyping}
-            onRetry={(id) => rt.store.retry(id)}
-            onDiscard={(id) => rt.store.discard(id)}
-            onLoadEarlier={() => void rt.loadEarlier(selected.id).catch((err: unknown) => void message.error(errorMessage(err)))}
-            onAccept={() => void accept(selected.id)}
-            onTransfer={() => setTransferOpen(true)}
-            onClose={() => void closeSelected()}
+            onRetry={onRetry}
+            onDiscard={onDiscard}
+            onLoadEarlier={onLoadEarlier}
+            onAccept={onAccept}
+            onTransfer={onTransfer}
+            onClose={onClose}
             quickReplies={quick}
             fill={fill}
             maxLength={MAX_TEXT}
-            now={now}
           />
           </div>
-          <SuggestionsPanel
+          <SuggestionsPane
             shopId={shopId}
             conversationId={selected.id}
             messages={thread?.messages}
             disabled={selected.status === 'closed'}
-            onSend={(text) => (rt.send(selected.id, text, 'text'), composer.current?.focus())}
-            onEdit={(text) => (setDrafts((d) => ({ ...d, [selected.id]: text })), composer.current?.focus())}
-            onEscape={() => composer.current?.focus()}
+            onSend={onSuggestionSend}
+            onEdit={onSuggestionEdit}
+            onEscape={focusComposer}
           />
           </>
         ) : (

@@ -15,6 +15,9 @@ export const conversationsApi = {
   /** A page of history, oldest first; `hasMore` when older messages exist. */
   messages: (shopId: string, id: string, beforeSeq?: number, limit = 50) =>
     api.get<{ messages: MessageDto[]; hasMore: boolean }>(`${conv(shopId, id)}/messages`, { query: { beforeSeq, limit } }),
+  /** Messages after `afterSeq`, oldest first (catch-up of a cached thread); `hasMore` when newer ones follow. */
+  messagesAfter: (shopId: string, id: string, afterSeq: number, limit = 100) =>
+    api.get<{ messages: MessageDto[]; hasMore: boolean }>(`${conv(shopId, id)}/messages`, { query: { afterSeq, limit } }),
   claim: (shopId: string, id: string) => api.post<{ conversation: ConversationDto }>(`${conv(shopId, id)}/claim`),
   assign: (shopId: string, id: string, agentId: string) => api.post<{ conversation: ConversationDto }>(`${conv(shopId, id)}/assign`, { agentId }),
   transfer: (shopId: string, id: string, body: { toAgentId?: string; toGroupId?: string; note?: string }) =>

@@ -1,4 +1,4 @@
-import type { ConversationDto } from '@kefu/contracts';
+import type { ConversationDto, MessageDto } from '@kefu/contracts';
 import type { QuickReplyItem } from './api.js';
 
 export type ListFilter = 'mine' | 'queued' | 'all' | 'closed';
@@ -70,4 +70,34 @@ export function isWaitingForMe(c: ConversationDto, agentId: string): boolean {
   if (c.status === 'closed') return false;
   if (c.status === 'waiting' || c.status === 'open') return c.assignedAgentId === null || c.assignedAgentId === agentId;
   return c.assignedAgentId === agentId && c.waitingSince !== null;
+}
+
+/** The buyer's last text message (scans back from the end: O(messages since it), not O(thread)). */
+export function lastBuyerText(messages: readonly MessageDto[]): string {
+  for (let i = messages.length - 1; i >= 0; i--) {
+    const m = messages[i]!;
+    if (m.sender === 'buyer' && m.kind === 'text') return m.text ?? '';
+  }
+  return '';
+}
+
+/** Seq of the last text message an agent sent (0 if none), scanning back from the end. */
+export function lastAgentTextSeq(messages: readonly MessageDto[]): number {
+  for (let i = messages.length - 1; i >= 0; i--) {
+    const m = messages[i]!;
+    if (m.sender === 'agent' && m.kind === 'text') return m.seq;
+  }
+  return 0;
+}
+
+/** Index of the first message with seq >= `seq` in a list sorted by seq (binary search; length when none). */
+export function seqIndex(messages: readonly MessageDto[], seq: number): number {
+  let lo = 0;
+  let hi = messages.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (messages[mid]!.seq < seq) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }

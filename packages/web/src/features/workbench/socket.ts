@@ -61,11 +61,6 @@ export class AgentSocket {
     return true;
   }
 
-  /** Asks the server to replay more conversations (e.g. one just opened). */
-  resume(map: Record<string, number>): void {
-    if (Object.keys(map).length) this.send({ type: 'hello', v: 1, resume: map });
-  }
-
   private onOnline = () => {
     if (this.state === 'closed' && !this.stopped) {
       if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
@@ -90,6 +85,8 @@ export class AgentSocket {
       return;
     }
     this.ws = ws;
+    // The server answers every hello with a welcome; only the first one of a connection is a (re)connect.
+    let greeted = false;
     ws.onopen = () => {
       ws.send(JSON.stringify({ type: 'hello', v: 1, resume: this.opts.resume() } satisfies AgentClientFrame));
     };
@@ -104,7 +101,8 @@ export class AgentSocket {
       if (typeof frame !== 'object' || frame === null || typeof frame.type !== 'string') return;
       this.alive();
       if (frame.type === 'pong') return;
-      if (frame.type === 'welcome') {
+      if (frame.type === 'welcome' && !greeted) {
+        greeted = true;
         this.attempt = 0;
         this.setState('open');
         this.startHeartbeat();

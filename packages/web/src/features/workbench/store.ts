@@ -16,7 +16,10 @@ export interface PendingMessage {
 }
 
 export interface Thread {
-  /** Sorted by seq, no duplicates. */
+  /**
+   * Sorted by seq, no duplicates. Never mutated: a change is a new array, so React can compare by identity.
+   * A live message after the last one (the usual case) is appended to a copy — no map, no sort.
+   */
   messages: MessageDto[];
   loaded: boolean;
   hasMore: boolean;
@@ -27,6 +30,8 @@ export interface Thread {
 
 export interface Snapshot {
   connection: SocketState;
+  /** The conversation open in the chat pane. */
+  selectedId: string | null;
   agentId: string | null;
   presence: AgentStatus | null;
   conversations: Readonly<Record<string, ConversationDto>>;
@@ -46,33 +51,152 @@ const TYPING_TTL_MS = 6_000;
 
 const emptyThread = (): Thread => ({ messages: [], loaded: false, hasMore: true, loadingEarlier: false, buyerTypingUntil: 0 });
 
-/** Inserts messages by seq, dropping ones already present (resume and live may overlap). */
+function ascending(list: readonly MessageDto[]): boolean {
+  for (let i = 1; i < list.length; i++) if (list[i]!.seq <= list[i - 1]!.seq) return false;
+  return true;
+}
+
+/**
+ * Inserts messages by seq, dropping ones already present (resume and live may overlap). Returns `current` itself
+ * when nothing is new. Live frames and catch-up pages come after the last message: they are appended to a copy
+ * (one pointer copy, no map, no sort); older pages are prepended; anything else (out of order, overlapping) is a
+ * linear merge of the two sorted lists.
+ */
 export function mergeMessages(current: readonly MessageDto[], incoming: readonly MessageDto[]): MessageDto[] {
   if (incoming.length === 0) return current as MessageDto[];
-  const bySeq = new Map<number, MessageDto>();
-  for (const m of current) bySeq.set(m.seq, m);
-  let changed = false;
-  for (const m of incoming) {
-    if (!bySeq.has(m.seq)) {
-      bySeq.set(m.seq, m);
-      changed = true;
-    }
+  const n = current.length;
+  if (ascending(incoming)) {
+    if (n === 0) return [...incoming];
+    if (incoming[0]!.seq > current[n - 1]!.seq) return current.concat(incoming);
+    if (incoming[incoming.length - 1]!.seq < current[0]!.seq) return incoming.concat(current);
   }
-  if (!changed) return current as MessageDto[];
-  return [...bySeq.values()].sort((a, b) => a.seq - b.seq);
+  if (incoming.length === 1) {
+    // One frame out of order or replayed twice: find its place by binary search.
+    const m = incoming[0]!;
+    let lo = 0;
+    let hi = n;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (current[mid]!.seq < m.seq) lo = mid + 1;
+      else hi = mid;
+    }
+    if (current[lo]?.seq === m.seq) return current as MessageDto[];
+    const out = current.slice();
+    out.splice(lo, 0, m);
+    return out;
+  }
+  const sorted = [...incoming].sort((a, b) => a.seq - b.seq);
+  const out: MessageDto[] = [];
+  let i = 0;
+  let added = false;
+  for (const m of sorted) {
+    while (i < n && current[i]!.seq < m.seq) out.push(current[i++]!);
+    const prev = out[out.length - 1];
+    if ((i < n && current[i]!.seq === m.seq) || (prev && prev.seq === m.seq)) continue;
+    out.push(m);
+    added = true;
+  }
+  if (!added) return current as MessageDto[];
+  while (i < n) out.push(current[i++]!);
+  return out;
 }
+
+/** Whether two conversation DTOs show the same thing (keeps the old object, so rows and panes skip re-rendering). */
+export function sameConversation(a: ConversationDto, b: ConversationDto, ignore?: ReadonlySet<string>): boolean {
+  if (a === b) return true;
+  return sameFields(a, b, ignore) && sameFields(b, a, ignore);
+}
+
+/** Every field of `a` equals `b`'s (a missing field counts as undefined; the buyer is compared field by field). */
+function sameFields(a: ConversationDto, b: ConversationDto, ignore?: ReadonlySet<string>): boolean {
+  const ra = a as unknown as Record<string, unknown>;
+  const rb = b as unknown as Record<string, unknown>;
+  for (const k of Object.keys(ra)) {
+    if (ignore?.has(k) || ra[k] === rb[k]) continue;
+    if (k !== 'buyer') return false;
+    const ba = a.buyer as Record<string, unknown>;
+    const bb = b.buyer as Record<string, unknown>;
+    for (const x of new Set([...Object.keys(ba), ...Object.keys(bb)])) if (ba[x] !== bb[x]) return false;
+  }
+  return true;
+}
+
+/** Fields of a conversation that change with every message (the list's order, badge and timer follow them). */
+export const PER_MESSAGE_FIELDS: ReadonlySet<string> = new Set(['lastSeq', 'lastMessageAt', 'unread', 'waitingSince']);
+
+/** A cached thread further behind than this is reloaded from its newest page instead of patched. */
+export const MAX_CATCH_UP = 300;
+
+/** The REST history of one shop's conversations, as the thread loader needs it. */
+export interface HistoryApi {
+  /** The newest page, oldest first. */
+  newest(id: string): Promise<{ messages: MessageDto[]; hasMore: boolean }>;
+  /** Messages after `seq`, oldest first; `hasMore` when newer ones follow. */
+  after(id: string, seq: number): Promise<{ messages: MessageDto[]; hasMore: boolean }>;
+}
+
+/**
+ * Opens a conversation's thread. A cached thread renders at once (live frames kept it current) and only what it may
+ * have missed is fetched afterwards (messages after its last seq); an unknown one loads its newest page (frames that
+ * arrive meanwhile merge in).
+ */
+export async function openThread(store: RealtimeStore, api: HistoryApi, id: string): Promise<void> {
+  if (store.cachedSeq(id) === null) await loadNewest(store, api, id);
+  store.markRead(id);
+  await catchUp(store, api, id);
+}
+
+async function loadNewest(store: RealtimeStore, api: HistoryApi, id: string): Promise<void> {
+  store.beginThread(id);
+  const page = await api.newest(id);
+  store.addPage(id, page.messages, { initial: true, hasMore: page.hasMore });
+}
+
+/** Fetches what a cached thread missed, or reloads it when it is too far behind to patch. */
+export async function catchUp(store: RealtimeStore, api: HistoryApi, id: string): Promise<void> {
+  for (let after = store.behind(id); after !== null; after = store.behind(id)) {
+    const target = store.getSnapshot().conversations[id]?.lastSeq ?? after;
+    if (target - after > MAX_CATCH_UP) {
+      store.dropThread(id);
+      await loadNewest(store, api, id);
+      return;
+    }
+    const page = await api.after(id, after);
+    store.addMissed(id, page.messages);
+    // Stop when the server has nothing newer (the list's lastSeq may count a message not readable yet).
+    if (!page.hasMore || store.cachedSeq(id) === after) return;
+  }
+}
+
+/** Loaded threads kept in memory (the server resumes at most 200 per hello); older ones are dropped and refetched. */
+export const MAX_CACHED_THREADS = 150;
 
 /**
  * The reception desk's client state: conversations of the agent's shops, loaded threads, unacked
  * sends. Frames from the socket and REST pages both feed it; React reads it with useSyncExternalStore.
  */
 export class RealtimeStore {
-  private snap: Snapshot = { connection: 'closed', agentId: null, presence: null, conversations: {}, threads: {}, pending: [], team: {} };
+  private snap: Snapshot = { connection: 'closed', selectedId: null, agentId: null, presence: null, conversations: {}, threads: {}, pending: [], team: {} };
   private listeners = new Set<() => void>();
   private eventListeners = new Set<(e: StoreEvent) => void>();
   private timers = new Map<string, ReturnType<typeof setTimeout>>();
+  /** Threads by last use, oldest first (Map keeps insertion order). */
+  private used = new Map<string, true>();
+  /** Highest seq a read receipt was sent for, per conversation (switching back does not send it again). */
+  private readSent = new Map<string, number>();
+  private batching = 0;
+  private dirty = false;
 
-  constructor(private readonly sendFrame: (f: AgentClientFrame) => boolean) {}
+  /**
+   * Whether the agent is looking at the open conversation (the tab is visible). Then a message arriving there is read
+   * in the same update that shows it: one render, not a second one for the badge.
+   */
+  private reading: () => boolean = () => false;
+
+  constructor(
+    private readonly sendFrame: (f: AgentClientFrame) => boolean,
+    private readonly maxThreads = MAX_CACHED_THREADS,
+  ) {}
 
   subscribe = (fn: () => void): (() => void) => {
     this.listeners.add(fn);
@@ -87,7 +211,22 @@ export class RealtimeStore {
 
   private set(patch: Partial<Snapshot>) {
     this.snap = { ...this.snap, ...patch };
+    if (this.batching > 0) this.dirty = true;
+    else this.notify();
+  }
+  private notify() {
+    this.dirty = false;
     for (const l of this.listeners) l();
+  }
+  /** Several changes from one frame reach React as one snapshot. */
+  private batch(fn: () => void) {
+    this.batching++;
+    try {
+      fn();
+    } finally {
+      this.batching--;
+      if (this.batching === 0 && this.dirty) this.notify();
+    }
   }
   private emit(e: StoreEvent) {
     for (const l of this.eventListeners) l(e);
@@ -107,6 +246,17 @@ export class RealtimeStore {
     this.set({ connection: s });
   }
 
+  /** The workbench tells whether the agent sees the open conversation (null when it is not on screen). */
+  setReading(fn: (() => boolean) | null) {
+    this.reading = fn ?? (() => false);
+  }
+
+  /** Opens a conversation in the chat pane (its thread becomes the most recently used). */
+  select(id: string | null) {
+    if (id) this.touch(id);
+    if (id !== this.snap.selectedId) this.set({ selectedId: id });
+  }
+
   /** Highest seq rendered per loaded conversation (hello.resume). */
   resumeMap(): Record<string, number> {
     const out: Record<string, number> = {};
@@ -117,11 +267,33 @@ export class RealtimeStore {
     return out;
   }
 
+  /** Last seq of a thread that has its newest page, or null when it must be (re)loaded from REST. */
+  cachedSeq(id: string): number | null {
+    const t = this.snap.threads[id];
+    if (!t?.loaded) return null;
+    return t.messages[t.messages.length - 1]?.seq ?? 0;
+  }
+
+  /**
+   * Whether a cached thread missed messages (the list's lastSeq is ahead of it, e.g. frames lost while the socket was
+   * down before a resume covered it): returns the seq to catch up after, or null when the cache is complete.
+   */
+  behind(id: string): number | null {
+    const seq = this.cachedSeq(id);
+    const c = this.snap.conversations[id];
+    return seq !== null && c && c.lastSeq > seq ? seq : null;
+  }
+
   upsertConversations(list: readonly ConversationDto[]) {
     if (list.length === 0) return;
-    const next = { ...this.snap.conversations };
-    for (const c of list) next[c.id] = c;
-    this.set({ conversations: next });
+    let next: Record<string, ConversationDto> | null = null;
+    for (const c of list) {
+      const cur = (next ?? this.snap.conversations)[c.id];
+      if (cur && sameConversation(cur, c)) continue;
+      next ??= { ...this.snap.conversations };
+      next[c.id] = c;
+    }
+    if (next) this.set({ conversations: next });
   }
 
   private patchConversation(p: ConversationPatch) {
@@ -130,22 +302,45 @@ export class RealtimeStore {
       this.emit({ type: 'unknown-conversation', conversationId: p.id });
       return;
     }
-    this.set({ conversations: { ...this.snap.conversations, [p.id]: { ...cur, ...p } } });
+    const next = { ...cur, ...p };
+    if (!sameConversation(cur, next)) this.set({ conversations: { ...this.snap.conversations, [p.id]: next } });
   }
 
-  /** Locally clears the unread badge (the read frame tells the server). */
+  /** Locally clears the unread badge; the read frame tells the server, once per new seq. */
   markRead(conversationId: string) {
     const c = this.snap.conversations[conversationId];
     const t = this.snap.threads[conversationId];
     const last = t?.messages[t.messages.length - 1];
     if (!c) return;
     const seq = Math.max(c.lastSeq, last?.seq ?? 0);
-    if (seq > 0) this.sendFrame({ type: 'read', conversationId, seq });
+    if (seq > 0 && (c.unread !== 0 || seq > (this.readSent.get(conversationId) ?? 0)) && this.sendFrame({ type: 'read', conversationId, seq })) {
+      this.readSent.set(conversationId, seq);
+    }
     if (c.unread !== 0) this.set({ conversations: { ...this.snap.conversations, [conversationId]: { ...c, unread: 0 } } });
   }
 
   beginThread(id: string) {
+    this.touch(id);
     if (!this.snap.threads[id]) this.setThread(id, emptyThread());
+  }
+
+  /** Marks a thread as just used and drops the least recently used loaded threads over the cap. */
+  private touch(id: string) {
+    this.used.delete(id);
+    this.used.set(id, true);
+    if (this.used.size <= this.maxThreads) return;
+    const busy = new Set(this.snap.pending.map((p) => p.conversationId));
+    let threads: Record<string, Thread> | null = null;
+    for (const old of this.used.keys()) {
+      if (this.used.size <= this.maxThreads) break;
+      if (old === id || old === this.snap.selectedId || busy.has(old)) continue;
+      this.used.delete(old);
+      if (this.snap.threads[old]) {
+        threads ??= { ...this.snap.threads };
+        delete threads[old];
+      }
+    }
+    if (threads) this.set({ threads });
   }
 
   /** A page of history from REST: the newest page on open, older pages when scrolling up. */
@@ -159,6 +354,23 @@ export class RealtimeStore {
       hasMore: opts.initial && t.loaded ? t.hasMore : opts.hasMore,
       loadingEarlier: false,
     });
+  }
+
+  /** Messages fetched after the thread's last seq (catch-up): merged without touching the paging state. */
+  addMissed(id: string, messages: readonly MessageDto[]) {
+    const t = this.snap.threads[id];
+    if (!t) return;
+    const merged = mergeMessages(t.messages, messages);
+    if (merged !== t.messages) this.setThread(id, { ...t, messages: merged });
+  }
+
+  /** Forgets a cached thread (the next open loads its newest page again). */
+  dropThread(id: string) {
+    if (!this.snap.threads[id]) return;
+    const threads = { ...this.snap.threads };
+    delete threads[id];
+    this.used.delete(id);
+    this.set({ threads });
   }
 
   setLoadingEarlier(id: string, on: boolean) {
@@ -220,6 +432,10 @@ export class RealtimeStore {
   // ---- frames -----------------------------------------------------------------------------------
 
   apply(frame: AgentServerFrame) {
+    this.batch(() => this.applyFrame(frame));
+  }
+
+  private applyFrame(frame: AgentServerFrame) {
     switch (frame.type) {
       case 'welcome':
         this.set({ agentId: frame.agentId ?? this.snap.agentId, presence: frame.presence ?? this.snap.presence });
@@ -228,11 +444,16 @@ export class RealtimeStore {
         const m = frame.message;
         if (frame.conversation) this.patchConversation(frame.conversation);
         const t = this.snap.threads[m.conversationId];
-        if (t) this.setThread(m.conversationId, { ...t, messages: mergeMessages(t.messages, [m]), buyerTypingUntil: m.sender === 'buyer' ? 0 : t.buyerTypingUntil });
+        if (t) {
+          const messages = mergeMessages(t.messages, [m]);
+          const typing = m.sender === 'buyer' ? 0 : t.buyerTypingUntil;
+          if (messages !== t.messages || typing !== t.buyerTypingUntil) this.setThread(m.conversationId, { ...t, messages, buyerTypingUntil: typing });
+        }
         if (this.snap.pending.some((p) => p.clientId === m.clientId && p.conversationId === m.conversationId)) {
           this.settle(m.clientId);
           this.set({ pending: this.snap.pending.filter((p) => p.clientId !== m.clientId) });
         }
+        if (m.conversationId === this.snap.selectedId && t?.loaded && this.snap.conversations[m.conversationId]?.unread && this.reading()) this.markRead(m.conversationId);
         if (m.sender === 'buyer') this.emit({ type: 'buyer-message', conversation: this.snap.conversations[m.conversationId], message: m });
         return;
       }
