@@ -1,6 +1,6 @@
-import type { ConversationDto } from '@kefu/contracts';
+import type { ConversationDto, MessageDto } from '@kefu/contracts';
 import { describe, expect, it } from 'vitest';
-import { fillVariables, inFilter, isWaitingForMe, matchQuickReplies, slashQuery, sortConversations } from './logic.js';
+import { fillVariables, inFilter, isWaitingForMe, lastAgentTextSeq, lastBuyerText, matchQuickReplies, seqIndex, slashQuery, sortConversations } from './logic.js';
 import { formatWait } from './time.js';
 
 const c = (over: Partial<ConversationDto>): ConversationDto => ({
@@ -72,5 +72,28 @@ describe('formatWait', () => {
     expect(formatWait(3_720_000, 'zh-CN')).toBe('1小时02分');
     expect(formatWait(185_000, 'en')).toBe('3m05s');
     expect(formatWait(-5, 'en')).toBe('0s');
+  });
+});
+
+describe('thread helpers', () => {
+  const m = (seq: number, sender: MessageDto['sender'], kind: MessageDto['kind'] = 'text'): MessageDto => ({
+    id: `m${seq}`, conversationId: 'c', seq, clientId: `c${seq}`, sender, kind, text: `t${seq}`, createdAt: seq,
+  });
+  const thread = [m(1, 'buyer'), m(2, 'agent'), m(3, 'buyer', 'image'), m(4, 'agent', 'note'), m(5, 'system'), m(7, 'buyer')];
+
+  it('finds the last buyer text and the last agent text seq from the end', () => {
+    expect(lastBuyerText(thread)).toBe('t7');
+    expect(lastBuyerText(thread.slice(0, 5))).toBe('t1');
+    expect(lastBuyerText([])).toBe('');
+    expect(lastAgentTextSeq(thread)).toBe(2);
+    expect(lastAgentTextSeq([m(1, 'buyer')])).toBe(0);
+  });
+
+  it('finds the first message at or after a seq by binary search', () => {
+    expect(seqIndex(thread, 1)).toBe(0);
+    expect(seqIndex(thread, 4)).toBe(3);
+    expect(seqIndex(thread, 6)).toBe(5);
+    expect(seqIndex(thread, 8)).toBe(6);
+    expect(seqIndex([], 3)).toBe(0);
   });
 });

@@ -1,4 +1,4 @@
-import { useEffect, useReducer, useState, useSyncExternalStore } from 'react';
+import { useEffect, useReducer, useSyncExternalStore } from 'react';
 
 /**
  * Default first-response target in seconds (seed 002: reply within 30 s) and the bounds the server accepts
@@ -31,15 +31,6 @@ export function formatWait(ms: number, lang: string): string {
   return en ? `${h}h${pad(m % 60)}m` : `${h}小时${pad(m % 60)}分`;
 }
 
-/** Re-renders every `intervalMs` with the current time (for ticking wait timers). */
-export function useNow(intervalMs = 1000): number {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    const id = setInterval(() => setNow(Date.now()), intervalMs);
-    return () => clearInterval(id);
-  }, [intervalMs]);
-  return now;
-}
 
 /**
  * One shared 1-second clock for every ticking label: a single interval however many timers are on screen, and only
