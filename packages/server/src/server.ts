@@ -37,6 +37,7 @@ export async function startServer(config: Config, extra: { modules?: RouteModule
     sqlitePath: config.dbPath,
     ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}),
     ...(config.pgSchema ? { pgSchema: config.pgSchema } : {}),
+    backgroundCheckpoints: true,
   });
   await storage.migrate();
   const events = new EventBus(`${hostname()}:${process.pid}:${newId('p')}`);

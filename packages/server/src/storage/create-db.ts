@@ -5,6 +5,8 @@ import { Kysely, Migrator, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { migrationProvider, type MigrationContext } from './migrations/index.js';
 import type { Database } from './schema.js';
+import { type Checkpointer, startCheckpointer } from './checkpointer.js';
+import { type CommitSync, passThroughCommitSync, sqliteCommitSync } from './commit-sync.js';
 import { FastSqliteDialect } from './sqlite-dialect.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -18,6 +20,8 @@ export interface StorageOptions {
   pgSchema?: string;
   /** Pool size for PostgreSQL. */
   pgPoolSize?: number;
+  /** SQLite file: checkpoint the WAL from a worker thread instead of inside commits on the event loop (the server). */
+  backgroundCheckpoints?: boolean;
 }
 
 export interface Storage {
@@ -27,6 +31,10 @@ export interface Storage {
   migrate(): Promise<string[]>;
   /** Cheap round trip used by /readyz. */
   ping(): Promise<void>;
+  /** Durable commits whose disk sync runs off the event loop (hot write paths: messages); see commit-sync.ts. */
+  commits: CommitSync;
+  /** SQLite with `backgroundCheckpoints`: the worker that checkpoints the WAL. */
+  checkpointer?: Checkpointer | null;
   close(): Promise<void>;
 }
 
@@ -38,10 +46,10 @@ pg.types.setTypeParser(1700, (v) => Number(v));
 /** Opens the database the options name and returns it with its migrator. */
 export async function createStorage(opts: StorageOptions): Promise<Storage> {
   if (opts.databaseUrl) return createPostgres(opts.databaseUrl, opts);
-  return createSqlite(opts.sqlitePath ?? ':memory:');
+  return createSqlite(opts.sqlitePath ?? ':memory:', opts.backgroundCheckpoints ?? false);
 }
 
-function createSqlite(path: string): Storage {
+function createSqlite(path: string, backgroundCheckpoints: boolean): Storage {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const raw = new SQLite(path);
   raw.pragma('journal_mode = WAL');
@@ -55,6 +63,8 @@ function createSqlite(path: string): Storage {
   raw.pragma('wal_autocheckpoint = 10000');
   const db = new Kysely<Database>({ dialect: new FastSqliteDialect(raw) });
   const ctx: MigrationContext = { dialect: 'sqlite', bigint: 'integer', autoId: 'integer' };
+  const commits = path === ':memory:' ? passThroughCommitSync(db) : sqliteCommitSync(db, `${path}-wal`);
+  const checkpointer = backgroundCheckpoints && path !== ':memory:' ? startCheckpointer(raw, path) : null;
   return {
     db,
     dialect: 'sqlite',
@@ -62,7 +72,13 @@ function createSqlite(path: string): Storage {
     async ping() {
       await sql`select 1`.execute(db);
     },
-    close: () => db.destroy(),
+    commits,
+    checkpointer,
+    async close() {
+      await checkpointer?.close();
+      commits.close();
+      await db.destroy();
+    },
   };
 }
 
@@ -92,6 +108,7 @@ async function createPostgres(url: string, opts: StorageOptions): Promise<Storag
     async ping() {
       await sql`select 1`.execute(db);
     },
+    commits: passThroughCommitSync(db),
     close: () => db.destroy(),
   };
 }

@@ -1,6 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { isValidTimeZone, type BusinessHours } from '@kefu/core';
-import { CompiledQuery, sql, SqliteAdapter, type Kysely, type Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
+import { type Db, isSqlite, pieces, rawQuery } from '../../storage/raw-sql.js';
 import type { Database } from '../../storage/schema.js';
 import {
   buildFacts,
@@ -15,26 +16,12 @@ import {
   type RollupSettings,
 } from './rollup-facts.js';
 
-type Db = Kysely<Database> | Transaction<Database>;
-
-const isSqlite = (db: Db): boolean => db.getExecutor().adapter instanceof SqliteAdapter;
-const pgText = new Map<string, string>();
 /**
- * Runs SQL text with `?` placeholders (`$n` on PostgreSQL) as it is, without the query builder: a refresh runs a dozen
+ * Runs SQL text with `?` placeholders as it is, without the query builder (`rawQuery`): a refresh runs a dozen
  * statements per 100 buyers, and building and compiling their value lists cost more than SQLite takes to run them.
  */
 async function run<R = Record<string, unknown>>(db: Db, text: string, params: readonly unknown[]): Promise<R[]> {
-  let q = text;
-  if (!isSqlite(db)) {
-    q = pgText.get(text) ?? '';
-    if (!q) {
-      let n = 0;
-      q = text.replace(/\?/g, () => `$${++n}`);
-      if (pgText.size > 2000) pgText.clear();
-      pgText.set(text, q);
-    }
-  }
-  return (await db.executeQuery<R>(CompiledQuery.raw(q, params as unknown[]))).rows;
+  return (await db.executeQuery<R>(rawQuery(db, text, params))).rows;
 }
 const texts = new Map<string, string>();
 const memo = (k: string, make: () => string): string => {
@@ -53,17 +40,6 @@ function padded<T>(xs: readonly T[]): T[] {
   const n = 2 ** Math.ceil(Math.log2(Math.max(1, xs.length)));
   const out = [...xs];
   while (out.length < n) out.push(xs[xs.length - 1]!);
-  return out;
-}
-/** [start, length] pieces of `n` rows: powers of two, each ≤ `max` rows. */
-function pieces(n: number, max: number): Array<[number, number]> {
-  const top = 2 ** Math.floor(Math.log2(Math.max(1, max)));
-  const out: Array<[number, number]> = [];
-  for (let i = 0; i < n; ) {
-    const len = Math.min(top, 2 ** Math.floor(Math.log2(n - i)));
-    out.push([i, len]);
-    i += len;
-  }
   return out;
 }
 const q = (id: string): string => `"${id}"`;

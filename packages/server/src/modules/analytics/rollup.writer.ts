@@ -4,7 +4,11 @@ import type { EventBus, KefuEvent } from '../../events/bus.js';
 import type { Database } from '../../storage/schema.js';
 import { loadSettings, refreshBuyers, RollupCache } from './rollup.store.js';
 
+/** Buyers per refresh transaction: starts here, then sized so one chunk holds the event loop ~CHUNK_MS. */
 const REFRESH_CHUNK = 100;
+const CHUNK_MS = 8;
+const MIN_CHUNK = 10;
+const MAX_CHUNK = 200;
 
 /**
  * Keeps the rollups current as events happen: `message.created` and every `order.*` event mark their
@@ -28,6 +32,9 @@ export class RollupWriter {
   /** Buyers recomputed so far, and the time spent on it (ms; for tests and stats). */
   refreshed = 0;
   busyMs = 0;
+  /** Refresh transactions so far, and the current buyers per transaction. */
+  chunks = 0;
+  chunk = REFRESH_CHUNK;
   onError: (err: unknown) => void = (err) => console.error('rollup refresh failed', err);
   /** The rows last written per buyer (`cacheBuyers`, default 50,000 — about 2 KB each; 0: always read them back). */
   readonly cache: RollupCache | undefined;
@@ -100,9 +107,12 @@ export class RollupWriter {
           this.onError(err);
           continue;
         }
-        // Small transactions with a turn of the event loop between them: message commits queue behind one chunk, not the whole batch.
-        for (let i = 0; i < list.length; i += REFRESH_CHUNK) {
-          const part = list.slice(i, i + REFRESH_CHUNK);
+        // Small transactions with a turn of the event loop between them: a message that arrives waits behind one
+        // chunk (~CHUNK_MS), not the whole batch. The chunk size follows the measured cost per buyer (it grows with
+        // a buyer's history and with the machine's load).
+        for (let i = 0; i < list.length; ) {
+          const part = list.slice(i, i + this.chunk);
+          i += part.length;
           const t0 = performance.now();
           try {
             await refreshBuyers(this.db, shopId, part, settings, this.cache);
@@ -113,7 +123,9 @@ export class RollupWriter {
           const took = performance.now() - t0;
           busy += took;
           this.busyMs += took;
-          if (i + REFRESH_CHUNK < list.length) await new Promise((r) => setImmediate(r));
+          this.chunks++;
+          this.chunk = Math.max(MIN_CHUNK, Math.min(MAX_CHUNK, Math.round((CHUNK_MS * part.length) / Math.max(took, 0.01))));
+          if (i < list.length) await new Promise((r) => setImmediate(r));
         }
       }
       this.notBefore = performance.now() + busy * (1 / Math.min(1, Math.max(0.01, this.opts.maxShare ?? 0.1)) - 1);

@@ -22,7 +22,7 @@ export function createChat(opts: { storage: Storage; events: EventBus; shops: Sh
   const settings = new ChatSettingsRepository(db);
   const routing = new RoutingService(db, opts.events, now);
   const tokens = new BuyerTokens(db, now);
-  const conversations = new ConversationsService({ db, events: opts.events, shops: opts.shops, settings, routing, tokens, now });
+  const conversations = new ConversationsService({ db, events: opts.events, shops: opts.shops, settings, routing, tokens, commits: opts.storage.commits, now });
   routing.onCapacity = (shopId) => conversations.drainQueue(shopId);
   return { conversations, routing, settings, tokens, files: new FilesService(db, now) };
 }

@@ -41,6 +41,7 @@ import {
 import { ConversationsRepository } from './conversations.repository.js';
 import { type AppendResult, MessageWriter } from './message-writer.js';
 import { BatchLoader } from '../../storage/batch-loader.js';
+import type { CommitSync } from '../../storage/commit-sync.js';
 
 export interface SendInput {
   clientId: string;
@@ -63,6 +64,8 @@ export interface ChatDeps {
   settings: ChatSettingsRepository;
   routing: RoutingService;
   tokens: BuyerTokens;
+  /** Durable commits off the event loop for the message writer (default: plain transactions). */
+  commits?: CommitSync;
   now?: () => number;
 }
 
@@ -83,7 +86,7 @@ export class ConversationsService {
   constructor(private readonly deps: ChatDeps) {
     this.repo = new ConversationsRepository(deps.db);
     this.now = deps.now ?? Date.now;
-    this.writer = new MessageWriter(deps.db, this.now, (r) => this.emitMessage(r));
+    this.writer = new MessageWriter(deps.db, this.now, (r) => this.emitMessage(r), deps.commits);
     this.buyerConvLoader = new BatchLoader(async (keys) => {
       const byShop = new Map<string, string[]>();
       for (const k of keys) {

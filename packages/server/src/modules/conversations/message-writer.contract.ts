@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Storage } from '../../storage/create-db.js';
+import type { CommitSync } from '../../storage/commit-sync.js';
 import { newId } from '../../storage/ids.js';
 import { type Engine, testStorage } from '../../test/harness.js';
 import { type AppendInput, type AppendResult, MessageWriter } from './message-writer.js';
@@ -94,5 +95,50 @@ export function messageWriterContract(engine: Engine): void {
       expect(wrong.status).toBe('rejected');
       expect((wrong as PromiseRejectedResult).reason).toMatchObject({ code: 'conversation.not_found' });
     });
+
+    it('writes the next batch while the last one syncs, and settles batches in commit order only once each is durable', async () => {
+      const c = await conversation();
+      // A disk whose first sync is slow and second fast: batch 2 is durable first, but must not be acked or emitted first.
+      const syncs: Array<() => void> = [];
+      const commits: CommitSync = {
+        transaction: (fn) => storage.db.transaction().execute(fn),
+        durable: () => new Promise<void>((r) => syncs.push(r)),
+        close() {},
+      };
+      const emitted: string[] = [];
+      const acked: string[] = [];
+      const writer = new MessageWriter(storage.db, () => T, (r) => emitted.push(r.message.client_id), commits);
+      const one = writer.append(input(c, 'buyer', 'o1')).then((r) => acked.push(r.message.client_id));
+      await until(() => syncs.length === 1);
+      const two = writer.append(input(c, 'buyer', 'o2')).then((r) => acked.push(r.message.client_id));
+      await until(() => syncs.length === 2); // batch 2 committed while batch 1 was still syncing
+      expect(Number((await storage.db.selectFrom('conversations').select('last_seq').where('id', '=', c).executeTakeFirstOrThrow()).last_seq)).toBe(2);
+      syncs[1]!();
+      await new Promise((r) => setTimeout(r, 10));
+      expect({ emitted, acked }).toEqual({ emitted: [], acked: [] });
+      syncs[0]!();
+      await Promise.all([one, two]);
+      expect({ emitted, acked }).toEqual({ emitted: ['o1', 'o2'], acked: ['o1', 'o2'] });
+    });
+
+    it('answers internal (not acked) when the disk sync fails, and a retry of the same clientId is a duplicate', async () => {
+      const c = await conversation();
+      const failing: CommitSync = {
+        transaction: (fn) => storage.db.transaction().execute(fn),
+        durable: () => Promise.reject(new Error('EIO')),
+        close() {},
+      };
+      const emitted: string[] = [];
+      const writer = new MessageWriter(storage.db, () => T, (r) => emitted.push(r.message.client_id), failing);
+      await expect(writer.append(input(c, 'buyer', 'f1'))).rejects.toMatchObject({ code: 'internal' });
+      expect(emitted).toEqual([]);
+      const retry = await new MessageWriter(storage.db, () => T).append(input(c, 'buyer', 'f1'));
+      expect(retry.duplicate).toBe(true);
+    });
   });
+}
+
+async function until(ok: () => boolean): Promise<void> {
+  for (let i = 0; i < 500 && !ok(); i++) await new Promise((r) => setTimeout(r, 2));
+  if (!ok()) throw new Error('condition not reached');
 }

@@ -1,7 +1,9 @@
 import type { MessageSender } from '@kefu/contracts';
-import { type Kysely, type Transaction, sql } from 'kysely';
+import type { CompiledQuery, Kysely, Transaction } from 'kysely';
 import { AppError } from '../../http/errors.js';
+import { type CommitSync, passThroughCommitSync } from '../../storage/commit-sync.js';
 import { newId } from '../../storage/ids.js';
+import { rawQuery } from '../../storage/raw-sql.js';
 import type { Database } from '../../storage/schema.js';
 import type { ConversationRow, MessageRow } from './conversations.presenter.js';
 
@@ -41,26 +43,58 @@ const allColumnsListed: [Exclude<keyof ConversationRow, (typeof CONVERSATION_COL
 void allColumnsListed;
 
 type SenderClass = 'buyer' | 'agent' | 'note' | 'other';
+const MESSAGE_COLUMNS = ['id', 'shop_id', 'conversation_id', 'seq', 'client_id', 'sender', 'agent_id', 'kind', 'text', 'payload', 'created_at'] as const;
+
+/** SQL text (with `?` placeholders) of the writer's statements for `rows` rows; parameters in the order the writer pushes them. */
+function statementText(kind: string, rows: number): string {
+  const tuples = (width: number, inner = '') => Array.from({ length: rows }, () => inner || `(${Array(width).fill('?').join(', ')})`).join(', ');
+  if (kind === 'existing') return `select * from messages where (conversation_id, client_id) in (values ${tuples(2)})`;
+  if (kind === 'insert') return `insert into messages (${MESSAGE_COLUMNS.join(', ')}) values ${tuples(MESSAGE_COLUMNS.length)}`;
+  const cls = kind.slice('bump:'.length) as SenderClass;
+  const sets = ['last_seq = conversations.last_seq + v.column2', 'updated_at = ?'];
+  if (cls !== 'note') sets.push('last_message_at = ?');
+  if (cls === 'buyer') {
+    // The status columns are set apart (in bumpConversations, only for closed conversations): naming `status` in this
+    // SET would make SQLite rewrite the four status indexes for every buyer message (measured: twice the cost of the update).
+    sets.push('unread = conversations.unread + v.column2', 'waiting_since = coalesce(conversations.waiting_since, ?)');
+  } else if (cls === 'agent') {
+    sets.push('unread = 0', 'waiting_since = null', 'agent_read_seq = conversations.last_seq + v.column2');
+  }
+  return (
+    `update conversations set ${sets.join(', ')} from (values ${tuples(3, '(?, cast(? as integer), ?)')}) as v ` +
+    `where conversations.id = v.column1 and conversations.shop_id = v.column3 returning ${CONVERSATION_COLUMNS.map((col) => `conversations.${col}`).join(', ')}`
+  );
+}
+
 /** Messages that change a conversation's counters the same way. */
 const classOf = (i: AppendInput): SenderClass => (i.kind === 'note' ? 'note' : i.sender === 'buyer' ? 'buyer' : i.sender === 'agent' ? 'agent' : 'other');
 
 /**
  * Appends messages with a per-conversation seq allocated in the insert transaction and an idempotent
  * (conversation, clientId). Appends queued in the same tick are group-committed: one transaction (and
- * one fsync) per batch; each promise resolves only after its batch committed.
+ * one fsync) per batch; each promise resolves only after its batch committed and reached the disk.
+ * The disk sync runs off the event loop (`CommitSync`): while batch N syncs, batch N+1 is written; batches
+ * settle (callbacks, then promises) strictly in commit order.
  */
 export class MessageWriter {
   private queue: Pending[] = [];
   private scheduled = false;
   private running: Promise<void> = Promise.resolve();
+  /** The last batch's settlement: the next one settles after it, so events leave in commit order. */
+  private settling: Promise<void> = Promise.resolve();
   private yieldBetweenBatches = false;
+  private readonly commits: CommitSync;
+  private readonly texts = new Map<string, string>();
 
   constructor(
     private readonly db: Kysely<Database>,
     private readonly now: () => number = Date.now,
-    /** Called after commit for each new (non-duplicate) message, in commit order. */
+    /** Called after commit (and disk sync) for each new (non-duplicate) message, in commit order. */
     private readonly onCommitted: (r: AppendResult) => void = () => {},
-  ) {}
+    commits?: CommitSync,
+  ) {
+    this.commits = commits ?? passThroughCommitSync(db);
+  }
 
   append(input: AppendInput): Promise<AppendResult> {
     return new Promise((resolve, reject) => {
@@ -89,33 +123,42 @@ export class MessageWriter {
       batch.sort((a, b) => (a.input.conversationId < b.input.conversationId ? -1 : a.input.conversationId > b.input.conversationId ? 1 : 0));
       let results: Array<AppendResult | AppError>;
       try {
-        results = await this.db.transaction().execute((trx) => this.writeBatch(trx, batch.map((p) => p.input)));
+        results = await this.commits.transaction((trx) => this.writeBatch(trx, batch.map((p) => p.input)));
       } catch {
         // A conflict with another process (same clientId) fails the batch: retry one by one.
         results = [];
         for (const p of batch) {
           try {
-            const [r] = await this.db.transaction().execute((trx) => this.writeBatch(trx, [p.input]));
+            const [r] = await this.commits.transaction((trx) => this.writeBatch(trx, [p.input]));
             results.push(r!);
           } catch (err) {
             results.push(err instanceof AppError ? err : new AppError('internal'));
           }
         }
       }
-      batch.forEach((p, i) => {
-        const r = results[i]!;
-        if (r instanceof AppError) return p.reject(r);
-        if (!r.duplicate) {
-          try {
-            this.onCommitted(r);
-          } catch {
-            // listeners must not break acknowledgements
-          }
-        }
-        p.resolve(r);
-      });
+      // Settle once the commit is on disk, without waiting here: the next batch is written meanwhile.
+      const durable = this.commits.durable();
+      this.settling = this.settling.then(() => durable).then(
+        () => this.settle(batch, results),
+        () => this.settle(batch, results.map((r) => (r instanceof AppError ? r : new AppError('internal')))),
+      );
     }
     this.yieldBetweenBatches = false;
+  }
+
+  private settle(batch: Pending[], results: Array<AppendResult | AppError>): void {
+    batch.forEach((p, i) => {
+      const r = results[i]!;
+      if (r instanceof AppError) return p.reject(r);
+      if (!r.duplicate) {
+        try {
+          this.onCommitted(r);
+        } catch {
+          // listeners must not break acknowledgements
+        }
+      }
+      p.resolve(r);
+    });
   }
 
   /** Appends inside the caller's transaction (same seq and idempotency rules); call `notifyCommitted` after it commits. */
@@ -139,12 +182,9 @@ export class MessageWriter {
     const key = (conversationId: string, clientId: string) => `${conversationId}\u0000${clientId}`;
     const existing = new Map<string, MessageRow>();
     // Row-value IN over the unique (conversation_id, client_id) index: exact lookups, whatever the history size.
-    const pairs = sql.join(inputs.map((i) => sql`(${i.conversationId}, ${i.clientId})`));
-    for (const row of await trx
-      .selectFrom('messages')
-      .selectAll()
-      .where(sql<boolean>`(conversation_id, client_id) in (values ${pairs})`)
-      .execute()) {
+    const pairs: unknown[] = [];
+    for (const i of inputs) pairs.push(i.conversationId, i.clientId);
+    for (const row of (await trx.executeQuery<MessageRow>(this.query('existing', inputs.length, pairs))).rows) {
       existing.set(key(row.conversation_id, row.client_id), row);
     }
     const firstInBatch = new Map<string, number>();
@@ -222,7 +262,12 @@ export class MessageWriter {
         }
       }
     }
-    for (let i = 0; i < rows.length; i += 100) await trx.insertInto('messages').values(rows.slice(i, i + 100)).execute();
+    for (let i = 0; i < rows.length; i += 100) {
+      const part = rows.slice(i, i + 100);
+      const params: unknown[] = [];
+      for (const m of part) params.push(m.id, m.shop_id, m.conversation_id, m.seq, m.client_id, m.sender, m.agent_id, m.kind, m.text, m.payload, m.created_at);
+      await trx.executeQuery(this.query('insert', part.length, params));
+    }
     // Retries (stored earlier, or twice in this batch) answer with the stored message.
     const needConv = new Set<string>();
     inputs.forEach((input, i) => {
@@ -253,21 +298,15 @@ export class MessageWriter {
     t: number,
   ): Promise<Map<string, ConversationRow>> {
     const out = new Map<string, ConversationRow>();
-    const c = sql.ref('conversations');
     for (let i = 0; i < list.length; i += 500) {
       const part = list.slice(i, i + 500);
-      const values = sql.join(part.map((r) => sql`(${r.conversationId}, cast(${r.n} as integer), ${r.shopId})`));
-      const sets = [sql`last_seq = ${c}.last_seq + v.column2`, sql`updated_at = ${t}`];
-      if (cls !== 'note') sets.push(sql`last_message_at = ${t}`);
-      if (cls === 'buyer') {
-        // The status columns are set apart (below, only for closed conversations): naming `status` in this SET would
-        // make SQLite rewrite the four status indexes for every buyer message (measured: twice the cost of the update).
-        sets.push(sql`unread = ${c}.unread + v.column2`, sql`waiting_since = coalesce(${c}.waiting_since, ${t})`);
-      } else if (cls === 'agent') {
-        sets.push(sql`unread = 0`, sql`waiting_since = null`, sql`agent_read_seq = ${c}.last_seq + v.column2`);
-      }
-      const res = await sql<ConversationRow>`update conversations set ${sql.join(sets)} from (values ${values}) as v
-        where ${c}.id = v.column1 and ${c}.shop_id = v.column3 returning ${sql.join(CONVERSATION_COLUMNS.map((col) => sql.ref(`conversations.${col}`)))}`.execute(trx);
+      const params: unknown[] = [];
+      // SET parameters first (their placeholders come first in the text), then the VALUES rows.
+      params.push(t);
+      if (cls !== 'note') params.push(t);
+      if (cls === 'buyer') params.push(t);
+      for (const r of part) params.push(r.conversationId, r.n, r.shopId);
+      const res = await trx.executeQuery<ConversationRow>(this.query(`bump:${cls}`, part.length, params));
       const closed: string[] = [];
       for (const row of res.rows) {
         out.set(`${row.shop_id}\u0000${row.id}`, row);
@@ -288,6 +327,21 @@ export class MessageWriter {
     return out;
   }
 
+  /**
+   * The writer's three statements as SQL text with `?` placeholders, built once per (statement, row count) and run
+   * without the query builder (`rawQuery`): compiling them on every batch cost more than running them.
+   */
+  private query(kind: 'existing' | 'insert' | `bump:${SenderClass}`, rows: number, params: unknown[]): CompiledQuery {
+    const k = `${kind}:${rows}`;
+    let text = this.texts.get(k);
+    if (text === undefined) {
+      text = statementText(kind, rows);
+      if (this.texts.size > 2000) this.texts.clear();
+      this.texts.set(k, text);
+    }
+    return rawQuery(this.db, text, params);
+  }
+
   /** Resolves when everything queued so far is committed (tests, shutdown). */
   async flush(): Promise<void> {
     while (this.queue.length || this.scheduled) {
@@ -295,5 +349,6 @@ export class MessageWriter {
       await this.running;
     }
     await this.running;
+    await this.settling;
   }
 }
