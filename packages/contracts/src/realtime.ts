@@ -209,7 +209,11 @@ export const PresenceFrame = z.object({
 export const ErrorFrame = z.object({ type: z.literal('error'), code: z.string(), message: z.string(), ref: z.string().optional() });
 export const PongFrame = z.object({ type: z.literal('pong'), t: z.number().optional() });
 
-/** Ranked replies for a buyer message (assist, docs/ASSIST.md): variables already filled, `missing` lists placeholders left open. */
+/**
+ * Ranked replies for a buyer message (assist, docs/ASSIST.md): what the workbench shows, nothing more. Variables are
+ * already filled; `missing` (only when not empty) lists placeholders left open; `reasons` are the ranking's reasons as
+ * UI labels (场景：议价, 与买家消息重合：便宜 …). `score` is only in the try-out route's answer (POST …/suggest).
+ */
 export const SuggestionsFrame = z.object({
   type: z.literal('suggestions'),
   conversationId: z.string(),
@@ -223,10 +227,10 @@ export const SuggestionsFrame = z.object({
       kind: z.enum(['reply', 'faq']),
       title: z.string(),
       text: z.string(),
-      missing: z.array(z.string()),
-      score: z.number(),
+      missing: z.array(z.string()).optional(),
       shortcut: z.string().optional(),
-      reasons: z.array(z.object({ code: z.string(), label: z.string() })),
+      reasons: z.array(z.string()),
+      score: z.number().optional(),
     }),
   ),
   /** Id of the reply the server sent automatically for this message. */

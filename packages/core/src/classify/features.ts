@@ -22,7 +22,8 @@ export function splitClauses(norm: string): string[] {
   return out;
 }
 
-function lengthBucket(n: number): string {
+/** The length-bucket feature of a unit count. */
+export function lengthBucket(n: number): string {
   if (n <= 1) return 'len:1';
   if (n <= 3) return 'len:2-3';
   if (n <= 6) return 'len:4-6';

@@ -1,5 +1,5 @@
 import { SCENARIO_IDS, isScenarioId, type ScenarioId } from '@kefu/contracts';
-import { extractFeatures, splitClauses, toUnits } from './features.js';
+import { extractFeatures, lengthBucket, splitClauses, toUnits } from './features.js';
 import { normalizeText } from './normalize.js';
 import { applyScenarioRules, SCENARIO_KEYWORD_RULES, type ScenarioKeywordRule } from './rules.js';
 
@@ -78,6 +78,85 @@ function featuresOf(norm: string): string[] {
   return extractFeatures(toUnits(norm));
 }
 
+/**
+ * Feature strings of a model as a character trie, so the n-grams of a message are looked up by walking from the
+ * `u:`/`b:`/`t:` nodes through their units' characters instead of building and hashing one string per feature.
+ * The trie holds exactly the model's feature strings, so a walk finds a row iff the concatenated string is a feature.
+ * Edges live in one open-addressing table keyed by (node, UTF-16 code unit).
+ */
+class FeatureTrie {
+  /** Row of the feature ending at each node, -1 when none. */
+  private readonly rowOf: Int32Array;
+  private readonly edgeNode: Int32Array;
+  private readonly edgeChar: Int32Array;
+  private readonly edgeChild: Int32Array;
+  private readonly mask: number;
+
+  constructor(features: readonly string[]) {
+    let chars = 0;
+    for (const f of features) chars += f.length;
+    let size = 16;
+    while (size < chars * 2) size *= 2;
+    this.mask = size - 1;
+    this.edgeNode = new Int32Array(size).fill(-1);
+    this.edgeChar = new Int32Array(size);
+    this.edgeChild = new Int32Array(size);
+    const rows: number[] = [-1];
+    let nodes = 1;
+    for (let r = 0; r < features.length; r++) {
+      const f = features[r]!;
+      let node = 0;
+      for (let i = 0; i < f.length; i++) {
+        const c = f.charCodeAt(i);
+        let next = this.child(node, c);
+        if (next < 0) {
+          next = nodes++;
+          rows.push(-1);
+          this.insert(node, c, next);
+        }
+        node = next;
+      }
+      rows[node] = r; // a repeated feature keeps its last row, as in a Map built from the list
+    }
+    this.rowOf = Int32Array.from(rows);
+  }
+
+  private slot(node: number, c: number): number {
+    return (Math.imul(node, 0x9e3779b1) ^ Math.imul(c, 0x85ebca6b)) & this.mask;
+  }
+
+  private insert(node: number, c: number, child: number): void {
+    let i = this.slot(node, c);
+    while (this.edgeNode[i] !== -1) i = (i + 1) & this.mask;
+    this.edgeNode[i] = node;
+    this.edgeChar[i] = c;
+    this.edgeChild[i] = child;
+  }
+
+  /** Child of `node` by code unit `c`, or -1. */
+  child(node: number, c: number): number {
+    let i = this.slot(node, c);
+    for (;;) {
+      const n = this.edgeNode[i]!;
+      if (n === -1) return -1;
+      if (n === node && this.edgeChar[i] === c) return this.edgeChild[i]!;
+      i = (i + 1) & this.mask;
+    }
+  }
+
+  /** The node reached from `node` through the characters of `s`, or -1 (also when `node` is -1). */
+  walk(node: number, s: string): number {
+    for (let i = 0; i < s.length && node >= 0; i++) node = this.child(node, s.charCodeAt(i));
+    return node;
+  }
+
+  row(node: number): number {
+    return node < 0 ? -1 : this.rowOf[node]!;
+  }
+}
+
+const CLASS_FEATURES = ['len:1', 'len:2-3', 'len:4-6', 'len:7-12', 'len:13+', 'cls:question', 'cls:only-placeholders', 'cls:only-ascii', 'cls:empty'] as const;
+
 /** Multinomial logistic regression over sparse binary n-gram features, plus additive keyword-rule boosts. */
 export class ClassifierModel {
   readonly classes: readonly ScenarioId[];
@@ -85,6 +164,13 @@ export class ClassifierModel {
   private readonly weights: Float64Array;
   private readonly bias: Float64Array;
   readonly rules: readonly ScenarioKeywordRule[];
+  private readonly trie: FeatureTrie;
+  /** Trie nodes of the `u:`, `b:`, `t:` prefixes and of `b:^`, `t:^` (-1 when absent). */
+  private readonly roots: { u: number; b: number; t: number; b0: number; t0: number };
+  /** Rows of the length-bucket and token-class features (-1 when the model lacks one). */
+  private readonly classRows: ReadonlyMap<string, number>;
+  /** Per-call scratch: the rows of one text's features, in feature order. */
+  private rowsScratch = new Int32Array(64);
 
   constructor(classes: readonly ScenarioId[], features: readonly string[], weights: Float64Array, bias: Float64Array, rules: readonly ScenarioKeywordRule[] = SCENARIO_KEYWORD_RULES) {
     this.classes = classes;
@@ -92,6 +178,10 @@ export class ClassifierModel {
     this.weights = weights;
     this.bias = bias;
     this.rules = rules;
+    this.trie = new FeatureTrie(features);
+    const t = this.trie;
+    this.roots = { u: t.walk(0, 'u:'), b: t.walk(0, 'b:'), t: t.walk(0, 't:'), b0: t.walk(0, 'b:^'), t0: t.walk(0, 't:^') };
+    this.classRows = new Map(CLASS_FEATURES.map((f) => [f, this.index.get(f) ?? -1]));
   }
 
   /** Number of known features. */
@@ -99,17 +189,91 @@ export class ClassifierModel {
     return this.index.size;
   }
 
+  /**
+   * Rows of the features of one unit list, in `extractFeatures` order and with its repeats (each occurrence adds its
+   * weights once), found through the trie; returns how many, and counts the n-gram ones (not len:/cls:) in `known`.
+   */
+  private rowsOf(units: readonly string[], out: { known: number }): number {
+    const t = this.trie;
+    const { u: U, b: B, t: T, b0, t0 } = this.roots;
+    // Content units (without ? and !) — same filter as extractFeatures.
+    const content = units.length === 0 ? units : units.filter((x) => x !== '?' && x !== '!');
+    const n = content.length;
+    const maxRows = 3 * n + 6;
+    if (this.rowsScratch.length < maxRows) this.rowsScratch = new Int32Array(maxRows * 2);
+    const rows = this.rowsScratch;
+    const cr = this.classRows;
+    let k = 0;
+    let known = 0;
+    let r = cr.get(lengthBucket(n))!;
+    if (r >= 0) rows[k++] = r;
+    if (n !== units.length && (r = cr.get('cls:question')!) >= 0) rows[k++] = r;
+    let placeholders = 0;
+    let ascii = 0;
+    // bPrev: `b:` + previous unit (or ^); tPrev: `t:` + previous unit (or ^); tPair: `t:` + the two previous units.
+    let bPrev = b0;
+    let tPrev = t0;
+    let tPair = -1;
+    for (let i = 0; i < n; i++) {
+      const x = content[i]!;
+      const c0 = x.charCodeAt(0);
+      if (c0 === 60) placeholders++;
+      else if (c0 < 128) ascii++;
+      r = t.row(t.walk(U, x));
+      if (r >= 0) {
+        rows[k++] = r;
+        known++;
+      }
+      r = t.row(t.walk(bPrev, x));
+      if (r >= 0) {
+        rows[k++] = r;
+        known++;
+      }
+      r = i >= 1 ? t.row(t.walk(tPair, x)) : -1;
+      if (r >= 0) {
+        rows[k++] = r;
+        known++;
+      }
+      tPair = t.walk(tPrev, x);
+      tPrev = t.walk(T, x);
+      bPrev = t.walk(B, x);
+    }
+    if (n > 0) {
+      const last = content[n - 1]!;
+      r = t.row(t.walk(t.walk(B, last), '$'));
+      if (r >= 0) {
+        rows[k++] = r;
+        known++;
+      }
+      r = t.row(t.walk(t.walk(n >= 2 ? t.walk(T, content[n - 2]!) : t0, last), '$'));
+      if (r >= 0) {
+        rows[k++] = r;
+        known++;
+      }
+    }
+    if (n > 0 && placeholders === n && (r = cr.get('cls:only-placeholders')!) >= 0) rows[k++] = r;
+    if (n > 0 && ascii === n && (r = cr.get('cls:only-ascii')!) >= 0) rows[k++] = r;
+    if (n === 0 && (r = cr.get('cls:empty')!) >= 0) rows[k++] = r;
+    out.known = known;
+    return k;
+  }
+
   /** Probabilities over `classes` for one normalised text (model + rules), and the rules that fired. */
   distribution(norm: string): { p: Float64Array; rules: string[]; known: number } {
+    return this.distributionOf(norm, toUnits(norm));
+  }
+
+  /** `distribution` for a text whose units (`toUnits(norm)`) are known already. */
+  private distributionOf(norm: string, units: readonly string[]): { p: Float64Array; rules: string[]; known: number } {
     const k = this.classes.length;
-    const logits = Float64Array.from(this.bias);
-    let known = 0;
-    for (const f of featuresOf(norm)) {
-      const row = this.index.get(f);
-      if (row === undefined) continue;
-      if (f.charCodeAt(0) !== 108 && f.charCodeAt(0) !== 99) known++; // len:/cls: features say nothing on their own
-      const base = row * k;
-      for (let c = 0; c < k; c++) logits[c]! += this.weights[base + c]!;
+    const logits = new Float64Array(this.bias);
+    const counted = { known: 0 };
+    const nRows = this.rowsOf(units, counted);
+    const rows = this.rowsScratch;
+    const w = this.weights;
+    for (let i = 0; i < nRows; i++) {
+      const base = rows[i]! * k;
+      for (let c = 0; c < k; c++) logits[c]! += w[base + c]!;
     }
     const { ids, boosts } = applyScenarioRules(norm, this.rules);
     for (const [s, b] of boosts) {
@@ -117,7 +281,12 @@ export class ClassifierModel {
       if (c >= 0) logits[c]! += b;
     }
     softmaxInPlace(logits);
-    return { p: logits, rules: ids, known };
+    return { p: logits, rules: ids, known: counted.known };
+  }
+
+  /** @internal classify's entry: the units of the whole text are computed once. */
+  scoreUnits(norm: string, units: readonly string[]) {
+    return this.distributionOf(norm, units);
   }
 
   /** Serialisable form; weights under 1e-3 are dropped and the rest rounded to 4 decimals. */
@@ -213,9 +382,17 @@ export function loadClassifier(json: unknown): ClassifierModel {
   return new ClassifierModel(classes, features, Float64Array.from(weights), Float64Array.from(bias));
 }
 
+/** The `topN` best classes, by probability then class order (a selection, not a sort of all classes). */
 function ranked(classes: readonly ScenarioId[], p: Float64Array, topN: number): ScenarioScore[] {
-  const idx = Array.from(p.keys()).sort((a, b) => p[b]! - p[a]! || a - b);
-  return idx.slice(0, topN).map((i) => ({ scenario: classes[i]!, score: Math.round(p[i]! * 1e4) / 1e4 }));
+  const out: ScenarioScore[] = [];
+  const taken = new Uint8Array(p.length);
+  for (let k = 0; k < topN && k < p.length; k++) {
+    let best = -1;
+    for (let i = 0; i < p.length; i++) if (!taken[i] && (best < 0 || p[i]! > p[best]!)) best = i;
+    taken[best] = 1;
+    out.push({ scenario: classes[best]!, score: Math.round(p[best]! * 1e4) / 1e4 });
+  }
+  return out;
 }
 
 /**
@@ -227,10 +404,11 @@ export function classify(model: ClassifierModel, text: string, topN = 3): Scenar
   const raw = typeof text === 'string' ? text : '';
   const n = Math.max(1, Math.min(Math.floor(topN) || 3, model.classes.length));
   const norm = normalizeText(raw);
-  if (!toUnits(norm).some((u) => u !== '?' && u !== '!')) {
+  const units = toUnits(norm);
+  if (!units.some((u) => u !== '?' && u !== '!')) {
     return { text: raw, scenario: 'other', confidence: 0, top: [{ scenario: 'other', score: 0 }], rules: [] };
   }
-  const whole = model.distribution(norm);
+  const whole = model.scoreUnits(norm, units);
   let p = whole.p;
   const rules = new Set(whole.rules);
   const clauses = splitClauses(norm);

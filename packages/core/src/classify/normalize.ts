@@ -55,40 +55,61 @@ export const PINYIN_ABBREVIATIONS: ReadonlyMap<string, string> = new Map([
   ['hhh', '哈哈'], ['hhhh', '哈哈'], ['haha', '哈哈'], ['hahaha', '哈哈'], ['mei', '没'], ['you', '有'],
 ]);
 
-/** Typos and homophones buyers type (IME slips) → the intended words; applied after T→S. */
-const TYPOS: readonly [RegExp, string][] = [
-  [/包[由油有游]/g, '包邮'],
-  [/发[或火]/g, '发货'],
-  [/退[欵歀]/g, '退款'],
-  [/顺风/g, '顺丰'],
-  [/[薇威维胃]信/g, '微信'],
-  [/微信?号/g, '微信号'],
-  [/企鹅/g, 'qq'],
-  [/扣扣/g, 'qq'],
-  [/神马|什麼/g, '什么'],
-  [/肿么|咋/g, '怎么'],
-  [/木有|冇/g, '没有'],
-  [/酱紫/g, '这样'],
-  [/灰常/g, '非常'],
-  [/宝贝儿/g, '宝贝'],
-  [/啥/g, '什么'],
-  [/付歀/g, '付款'],
-  [/有木有/g, '有没有'],
-  [/(?<![怎什这那多要为干])[么嘛麽莫摸](?=[\s?？!！。，,~～]|$)/g, '吗'],
+/**
+ * Typos and homophones buyers type (IME slips) → the intended words; applied after T→S. The third part lists
+ * literals of which a match must contain one: a rule whose literals are all absent is skipped without a regex pass.
+ */
+const TYPOS: readonly [RegExp, string, readonly string[]][] = [
+  [/包[由油有游]/g, '包邮', ['包']],
+  [/发[或火]/g, '发货', ['发']],
+  [/退[欵歀]/g, '退款', ['欵', '歀']],
+  [/顺风/g, '顺丰', ['顺风']],
+  [/[薇威维胃]信/g, '微信', ['信']],
+  [/微信?号/g, '微信号', ['微']],
+  [/企鹅/g, 'qq', ['企鹅']],
+  [/扣扣/g, 'qq', ['扣扣']],
+  [/神马|什麼/g, '什么', ['神马', '什麼']],
+  [/肿么|咋/g, '怎么', ['肿么', '咋']],
+  [/木有|冇/g, '没有', ['木有', '冇']],
+  [/酱紫/g, '这样', ['酱紫']],
+  [/灰常/g, '非常', ['灰常']],
+  [/宝贝儿/g, '宝贝', ['宝贝儿']],
+  [/啥/g, '什么', ['啥']],
+  [/付歀/g, '付款', ['付歀']],
+  [/有木有/g, '有没有', ['有木有']],
+  [/(?<![怎什这那多要为干])[么嘛麽莫摸](?=[\s?？!！。，,~～]|$)/g, '吗', ['么', '嘛', '麽', '莫', '摸']],
 ];
+
+function includesAny(s: string, literals: readonly string[]): boolean {
+  for (const l of literals) if (s.includes(l)) return true;
+  return false;
+}
 
 const CJK_ONLY_RE = /^[\u4e00-\u9fff]+$/;
 const FULLWIDTH_RE = /[\uff01-\uff5e]/g;
+const WIDE_TEST_RE = /[\uff01-\uff5e\u3000]/;
+const ASCII_WORD_TEST_RE = /[a-z0-9]/;
 const CONTROL_RE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\ufffd\ufeff\u200b-\u200c\u2028\u2029]/g;
 
 function toHalfWidth(s: string): string {
+  if (!WIDE_TEST_RE.test(s)) return s;
   return s.replace(FULLWIDTH_RE, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0)).replace(/\u3000/g, ' ');
 }
 
+/** Every traditional character of the tables (all in the BMP), for one replace pass that touches only them. */
+const TRADITIONAL_RE = new RegExp(`[${[...T2S.keys(), ...EXTRA_T2S.keys()].join('')}]`, 'gu');
+
 function toSimplified(s: string): string {
-  let out = '';
-  for (const ch of s) out += T2S.get(ch) ?? EXTRA_T2S.get(ch) ?? ch;
-  return out;
+  return s.replace(TRADITIONAL_RE, (ch) => T2S.get(ch) ?? EXTRA_T2S.get(ch) ?? ch);
+}
+
+/** Whether `s` may hold a run of 3+ equal code points: two equal code units at distance 1 (BMP) or 2 (surrogate pairs). */
+function mayRepeat(s: string): boolean {
+  for (let i = 0; i + 2 < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === s.charCodeAt(i + 1) || c === s.charCodeAt(i + 2)) return true;
+  }
+  return false;
 }
 
 function expandAscii(word: string): string {
@@ -110,27 +131,33 @@ function expandAscii(word: string): string {
  */
 export function normalizeText(input: string): string {
   if (typeof input !== 'string' || input.length === 0) return '';
+  // Each step below is skipped when a literal that any of its matches must contain is absent (same output, fewer passes).
   let s = input.length > CLASSIFY_MAX_CHARS * 2 ? input.slice(0, CLASSIFY_MAX_CHARS * 2) : input;
   s = s.replace(CONTROL_RE, ' ');
   s = toHalfWidth(s).toLowerCase();
-  s = Array.from(s).slice(0, CLASSIFY_MAX_CHARS).join('');
-  for (const [re, rep] of MASKS) s = s.replace(re, rep);
-  for (const [re, rep] of CARDS) s = s.replace(re, rep);
-  s = s.replace(URL_RE, '<url>');
+  // At most CLASSIFY_MAX_CHARS code points (a string of that many code units or fewer has no more).
+  if (s.length > CLASSIFY_MAX_CHARS) s = Array.from(s).slice(0, CLASSIFY_MAX_CHARS).join('');
+  if (s.includes('[')) for (const [re, rep] of MASKS) s = s.replace(re, rep);
+  if (s.includes('订单编号:')) s = s.replace(CARDS[0]![0], CARDS[0]![1]);
+  if (s.includes('订单号:')) s = s.replace(CARDS[1]![0], CARDS[1]![1]);
+  if (s.includes('顾客通过点击')) s = s.replace(CARDS[2]![0], CARDS[2]![1]);
+  if (s.includes('.') || s.includes('://')) s = s.replace(URL_RE, '<url>');
   s = s.replace(EMOJI_RE, '<emoji>').replace(EMOTICON_RE, '<emoji>');
   s = toSimplified(s);
-  for (const [re, rep] of TYPOS) s = s.replace(re, rep);
-  s = s.replace(/12315/g, '投诉热线');
-  s = s.replace(/(^|[^a-z0-9<])v(?=信)/g, '$1微');
-  s = s.replace(/(<[a-z]+>)|([a-z0-9]+(?:\.[0-9]+)?)/g, (m, ph: string | undefined, _w, at: number, all: string) => {
-    if (ph) return m;
-    // "88"/"886" is goodbye only as a word of its own; "88元" is a price.
-    if (/^8{2}6?$/.test(m) && !/[\u4e00-\u9fffa-z0-9]/.test(all.charAt(at + m.length))) return '拜拜';
-    const out = expandAscii(m);
-    // Chinese expansions join their neighbours (so "by吗" reads as one clause); ASCII words stay apart.
-    return CJK_ONLY_RE.test(out) || out.startsWith('<') ? out : ` ${out} `;
-  });
-  s = s.replace(/(.)\1{2,}/gu, '$1$1');
-  s = s.replace(/(<[a-z]+>)(?:\s*\1){2,}/g, '$1$1');
+  for (const [re, rep, literals] of TYPOS) if (includesAny(s, literals)) s = s.replace(re, rep);
+  if (s.includes('12315')) s = s.replace(/12315/g, '投诉热线');
+  if (s.includes('v信')) s = s.replace(/(^|[^a-z0-9<])v(?=信)/g, '$1微');
+  if (ASCII_WORD_TEST_RE.test(s)) {
+    s = s.replace(/(<[a-z]+>)|([a-z0-9]+(?:\.[0-9]+)?)/g, (m, ph: string | undefined, _w, at: number, all: string) => {
+      if (ph) return m;
+      // "88"/"886" is goodbye only as a word of its own; "88元" is a price.
+      if (/^8{2}6?$/.test(m) && !/[\u4e00-\u9fffa-z0-9]/.test(all.charAt(at + m.length))) return '拜拜';
+      const out = expandAscii(m);
+      // Chinese expansions join their neighbours (so "by吗" reads as one clause); ASCII words stay apart.
+      return CJK_ONLY_RE.test(out) || out.startsWith('<') ? out : ` ${out} `;
+    });
+  }
+  if (mayRepeat(s)) s = s.replace(/(.)\1{2,}/gu, '$1$1');
+  if (s.includes('<')) s = s.replace(/(<[a-z]+>)(?:\s*\1){2,}/g, '$1$1');
   return s.replace(/\s+/g, ' ').trim();
 }

@@ -14,6 +14,7 @@ import {
   suggest,
   type SuggestIndex,
   type SuggestItem,
+  type SuggestQuery,
   trainClassifier,
   type VariableName,
 } from '@kefu/core';
@@ -71,18 +72,23 @@ export interface RunOp {
   order?: boolean;
   /** Also return the classifier's runner-ups and the keyword rules that fired (routes, auto-answer). */
   detail?: boolean;
+  /** Also give each item its ranking score (the try-out route). */
+  scores?: boolean;
 }
 
-/** One suggestion as pushed to agents: the text has its variables filled; `missing` lists the ones left open. */
+/**
+ * One suggestion as pushed to agents — what the workbench shows: the text has its variables filled, `missing` (only when
+ * not empty) lists the ones left open, `reasons` are the ranking's reasons as UI labels. `score` only on request.
+ */
 export interface SuggestionItemDto {
   id: string;
   kind: 'reply' | 'faq';
   title: string;
   text: string;
-  missing: string[];
-  score: number;
+  missing?: string[];
   shortcut?: string;
-  reasons: { code: string; label: string }[];
+  reasons: string[];
+  score?: number;
 }
 
 export interface RunOk {
@@ -108,10 +114,21 @@ interface ItemJson {
   head: string;
   /** `,"shortcut":…` or empty. */
   tail: string;
-  /** `"text":…,"missing":[]` when the text has no placeholder, else null (filled per request). */
+  /** `"text":…` when the text has no placeholder, else null (filled per request). */
   text: string | null;
   template: string;
   order: boolean;
+}
+
+/** Reason labels repeat (one per scenario and a few fixed ones): their JSON is kept, bounded. */
+const labelJson = new Map<string, string>();
+function jsonLabel(label: string): string {
+  let j = labelJson.get(label);
+  if (j === undefined) {
+    j = JSON.stringify(label);
+    if (labelJson.size < 2000) labelJson.set(label, j);
+  }
+  return j;
 }
 
 interface ShopState {
@@ -190,22 +207,26 @@ export class AssistEngine {
       let items = '[]';
       let needOrder = false;
       if (op.lib >= 0 && s.index) {
-        const query = { scenario: c.scenario, alternatives: c.top.slice(1), text: op.text, shopStats: s.stats, ...(op.productSku ? { productSku: op.productSku } : {}) };
+        const query: SuggestQuery = { scenario: c.scenario, alternatives: c.top.slice(1), text: op.text, shopStats: s.stats };
+        if (op.productSku) query.productSku = op.productSku;
         const vars = op.vars ?? {};
-        const parts: string[] = [];
+        items = '[';
+        let first = true;
         for (const r of suggest(s.index, query, op.limit)) {
           const j = s.json.get(r.id)!;
           if (j.order && !op.order) needOrder = true;
           let text = j.text;
           if (text === null) {
             const f = fillVariables(j.template, vars);
-            text = `"text":${JSON.stringify(f.text)},"missing":${JSON.stringify(f.missing)}`;
+            text = `"text":${JSON.stringify(f.text)}`;
+            if (f.missing.length) text += `,"missing":${JSON.stringify(f.missing)}`;
           }
           let reasons = '';
-          for (const x of r.reasons) reasons += `${reasons ? ',' : ''}{"code":"${x.code}","label":${JSON.stringify(x.label)}}`;
-          parts.push(`${j.head}${text},"score":${Math.round(r.score * 1000) / 1000},"reasons":[${reasons}]${j.tail}}`);
+          for (const x of r.reasons) reasons += reasons ? `,${jsonLabel(x.label)}` : jsonLabel(x.label);
+          items += `${first ? '' : ','}${j.head}${text},"reasons":[${reasons}]${op.scores ? `,"score":${r.score}` : ''}${j.tail}}`;
+          first = false;
         }
-        items = `[${parts.join(',')}]`;
+        items += ']';
       }
       const out: RunOk = { id: op.id, scenario: c.scenario, confidence: c.confidence, items };
       if (needOrder) out.needOrder = true;
@@ -231,7 +252,7 @@ function itemJson(i: LibraryItem): ItemJson {
   return {
     head: `{"id":${JSON.stringify(i.id)},"kind":"${i.kind}","title":${JSON.stringify(i.title)},`,
     tail: i.shortcut ? `,"shortcut":${JSON.stringify(i.shortcut)}` : '',
-    text: placeholders ? null : `"text":${JSON.stringify(i.text)},"missing":[]`,
+    text: placeholders ? null : `"text":${JSON.stringify(i.text)}`,
     template: i.text,
     order: ORDER_VARS_RE.test(i.text),
   };

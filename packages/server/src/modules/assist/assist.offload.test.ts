@@ -52,8 +52,14 @@ describe('assist offload (worker thread)', () => {
     expect(got[0]!.scenario).toBe('bargain');
     const top = ranked(got[0]!);
     expect(top).toHaveLength(5);
-    expect(top[0]!.reasons[0]).toEqual({ code: 'scenario', label: '场景：议价' });
+    // The pushed items carry what the workbench shows: reason labels, no score, `missing` only when something is.
+    expect(top[0]!.reasons[0]).toBe('场景：议价');
     expect(top[0]!.text).not.toContain('{');
+    expect(top[0]).not.toHaveProperty('score');
+    expect(top.find((i) => !i.missing)).toBeDefined();
+    const scored = ranked(await off.run({ ...reqs[0]!, scores: true }));
+    expect(scored.map((i) => i.id)).toEqual(top.map((i) => i.id));
+    expect(typeof scored[0]!.score).toBe('number');
     // Classify only (no library), with the runner-ups and the rules that fired.
     const c = await off.run({ shopId, lib: null, model, text: '能便宜点吗', limit: 0, detail: true });
     expect(ranked(c)).toEqual([]);
@@ -76,7 +82,8 @@ describe('assist offload (worker thread)', () => {
     expect(ranked(first)[0]).toMatchObject({ id: 'qr_track', shortcut: 'wl9', text: '小王，您的{快递}单号是{物流单号}哦', missing: ['快递', '物流单号'] });
     const again = await off.run({ ...q, vars: { 买家称呼: '小王', 快递: '中通', 物流单号: '7351' }, order: true });
     expect(again.needOrder).toBeUndefined();
-    expect(ranked(again)[0]).toMatchObject({ text: '小王，您的中通单号是7351哦', missing: [] });
+    expect(ranked(again)[0]).toMatchObject({ text: '小王，您的中通单号是7351哦' });
+    expect(ranked(again)[0]).not.toHaveProperty('missing');
 
     // Feedback: the main thread records into lib.stats and tells the worker; both rank the same afterwards.
     const before = await off.run({ shopId, lib: lib2, model, text: '能便宜点吗', limit: 5 });

@@ -3,24 +3,15 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { ScenarioExample, VariableName } from '@kefu/core';
+import type { ScenarioExample } from '@kefu/core';
 import { AssistEngine, type EngineOp, failed, type LibraryRef, type ModelRef, type RunOk, type RunOp, type RunResult, trainShopModel } from './assist.engine.js';
 
 /** What to compute for one buyer message (or a classify / suggest request). */
-export interface RunRequest {
-  shopId: string;
+export type RunRequest = Omit<RunOp, 'op' | 'id' | 'model' | 'lib'> & {
   /** The shop's library version to rank; null = classify only. */
   lib: LibraryRef | null;
   model: ModelRef;
-  text: string;
-  productSku?: string;
-  limit: number;
-  /** Variable values for the texts; `order`: the order variables were looked up (present in `vars` or not). */
-  vars?: Partial<Record<VariableName, string>>;
-  order?: boolean;
-  /** Also the classifier's runner-ups and rules. */
-  detail?: boolean;
-}
+};
 
 function runOp(req: RunRequest, id: number): RunOp {
   const op: RunOp = { op: 'run', id, shopId: req.shopId, model: req.model.v, lib: req.lib ? req.lib.v : -1, text: req.text, limit: req.limit };
@@ -28,6 +19,7 @@ function runOp(req: RunRequest, id: number): RunOp {
   if (req.vars) op.vars = req.vars;
   if (req.order) op.order = true;
   if (req.detail) op.detail = true;
+  if (req.scores) op.scores = true;
   return op;
 }
 
@@ -44,6 +36,12 @@ interface Pending {
   req: RunRequest;
   resolve: (r: RunOk) => void;
   reject: (err: Error) => void;
+}
+
+/** The worker's first message: the default model is trained. */
+interface Ready {
+  ready: true;
+  tid: number | null;
 }
 
 interface Have {
@@ -120,6 +118,12 @@ export class AssistOffload {
     if (!w || this.ready) return Promise.resolve();
     return new Promise((r) => this.readyWaiters.push(r));
   }
+
+  /** The running worker's kernel thread id (Linux; null elsewhere or before it is ready): the bench reads its CPU time. */
+  get workerTid(): number | null {
+    return this.worker ? this.tid : null;
+  }
+  private tid: number | null = null;
 
   /** The running worker's thread id, or null (tests). */
   get threadId(): number | null {
@@ -282,7 +286,8 @@ export class AssistOffload {
     this.ready = false;
     this.lastHeard = Date.now();
     w.unref();
-    w.on('message', (msg: 'ready' | RunResult[]) => this.onMessage(w, msg));
+    this.tid = null;
+    w.on('message', (msg: Ready | RunResult[]) => this.onMessage(w, msg));
     w.on('error', (err) => {
       if (this.worker === w) this.onError(err, 'assist worker error');
     });
@@ -303,11 +308,12 @@ export class AssistOffload {
     return w;
   }
 
-  private onMessage(w: Worker, msg: 'ready' | RunResult[]): void {
+  private onMessage(w: Worker, msg: Ready | RunResult[]): void {
     if (this.worker !== w) return;
     this.lastHeard = Date.now();
-    if (msg === 'ready') {
+    if (!Array.isArray(msg)) {
       this.ready = true;
+      this.tid = msg.tid;
       this.readyWaiters.splice(0).forEach((r) => r());
       return;
     }

@@ -1,4 +1,5 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
+import { pieces, rawQuery } from '../../storage/raw-sql.js';
 import type { Database, FaqEntriesTable, ProductsTable, QuickRepliesTable } from '../../storage/schema.js';
 
 export type QuickReplyRow = QuickRepliesTable;
@@ -257,20 +258,33 @@ export class AssistRepository {
     if (!updates.length) return;
     const convs = new Map<string, string>();
     for (const u of updates) convs.set(u.conversationId, u.scenario);
-    const m = sql.ref('messages');
-    const c = sql.ref('conversations');
+    const messages: string[] = [];
+    for (const u of updates) messages.push(u.messageId, u.scenario);
+    const conversations: string[] = [];
+    for (const [id, scenario] of convs) conversations.push(id, scenario);
+    // Statement text with placeholders, without the query builder: building and compiling two values per message cost
+    // more than the update itself. Power-of-two pieces keep the texts few, so they stay prepared.
     await this.db.transaction().execute(async (trx) => {
-      for (let i = 0; i < updates.length; i += SCENARIO_CHUNK) {
-        const values = sql.join(updates.slice(i, i + SCENARIO_CHUNK).map((u) => sql`(${u.messageId}, ${u.scenario})`));
-        await sql`update messages set scenario = v.column2 from (values ${values}) as v where ${m}.id = v.column1`.execute(trx);
-      }
-      const list = [...convs];
-      for (let i = 0; i < list.length; i += SCENARIO_CHUNK) {
-        const values = sql.join(list.slice(i, i + SCENARIO_CHUNK).map(([id, sc]) => sql`(${id}, ${sc})`));
-        await sql`update conversations set scenario = v.column2 from (values ${values}) as v where ${c}.id = v.column1`.execute(trx);
+      for (const [table, params] of [['messages', messages], ['conversations', conversations]] as const) {
+        for (const [start, rows] of pieces(params.length / 2, SCENARIO_CHUNK)) {
+          await trx.executeQuery(rawQuery(trx, scenarioUpdate(table, rows), params.slice(start * 2, (start + rows) * 2)));
+        }
       }
     });
   }
 }
 
-const SCENARIO_CHUNK = 500;
+/** `update <table> set scenario … from (values (?, ?), …)` for `rows` rows, memoised. */
+const updateTexts = new Map<string, string>();
+function scenarioUpdate(table: 'messages' | 'conversations', rows: number): string {
+  const key = `${table}:${rows}`;
+  let text = updateTexts.get(key);
+  if (text === undefined) {
+    const tuples = Array.from({ length: rows }, () => '(?, ?)').join(', ');
+    text = `update ${table} set scenario = v.column2 from (values ${tuples}) as v where "${table}".id = v.column1`;
+    updateTexts.set(key, text);
+  }
+  return text;
+}
+
+const SCENARIO_CHUNK = 512;

@@ -509,7 +509,7 @@ export function assistRoutes(app: FastifyInstance, ctx: AppContext): void {
     async handler({ auth, params, body }) {
       shopAccess(auth, params.shopId);
       if (body.conversationId) await ctx.chat.conversations.agentOwned(auth, body.conversationId, params.shopId);
-      const r = await svc.suggestFor(params.shopId, { text: body.text, conversationId: body.conversationId ?? null, limit: body.limit, ...(body.productSku ? { productSku: body.productSku } : {}) });
+      const r = await svc.suggestFor(params.shopId, { text: body.text, conversationId: body.conversationId ?? null, limit: body.limit, scores: true, ...(body.productSku ? { productSku: body.productSku } : {}) });
       return { scenario: r.classification.scenario, confidence: r.classification.confidence, top: r.classification.top, items: r.items };
     },
   });

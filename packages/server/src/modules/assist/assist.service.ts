@@ -451,6 +451,7 @@ export class AssistService {
     v: { vars: Vars; productSku?: string; buyerId?: string },
     detail: boolean,
     limit = SUGGESTIONS,
+    scores = false,
   ): Promise<RunOk> {
     let order = !v.buyerId;
     if (v.buyerId) {
@@ -464,6 +465,7 @@ export class AssistService {
       }
     }
     const req: RunRequest = { shopId, lib: lib.ref, model, text, limit, vars: v.vars, order, detail };
+    if (scores) req.scores = true;
     if (v.productSku) req.productSku = v.productSku;
     const r = await this.offload.run(req);
     if (!r.needOrder || !v.buyerId) return r;
@@ -477,11 +479,11 @@ export class AssistService {
   }
 
   /** Classifies and ranks one text over the shop's library and fills the variables (REST: try-out, a workbench that opens later). */
-  async suggestFor(shopId: string, input: { text: string; conversationId?: string | null; productSku?: string; limit?: number }) {
+  async suggestFor(shopId: string, input: { text: string; conversationId?: string | null; productSku?: string; limit?: number; scores?: boolean }) {
     const lib = await this.library(shopId);
     const model = await this.modelRef(shopId);
     const v = await this.variables(shopId, input.conversationId ?? null, lib, input.productSku, undefined, false);
-    const r = await this.rank(shopId, lib, model, input.text, v, true, input.limit ?? SUGGESTIONS);
+    const r = await this.rank(shopId, lib, model, input.text, v, true, input.limit ?? SUGGESTIONS, input.scores ?? false);
     const c: ScenarioClassification = { text: input.text, scenario: r.scenario, confidence: r.confidence, top: r.top ?? [], rules: r.rules ?? [] };
     return { classification: c, items: JSON.parse(r.items) as SuggestionItemDto[], lib, vars: v };
   }

@@ -3,6 +3,7 @@
 // answers each batch's `run` results in one message. Started with `workerData.train`, it trains one shop model
 // instead, answers its JSON and ends.
 import type { ScenarioExample } from '@kefu/core';
+import { readFileSync } from 'node:fs';
 import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
 import { AssistEngine, type EngineOp, type RunResult, trainShopModel } from './assist.engine.js';
 
@@ -28,7 +29,16 @@ function serve(port: MessagePort): void {
     }
     if (out.length) port.postMessage(out);
   });
-  port.postMessage('ready');
+  port.postMessage({ ready: true, tid: threadTid() });
+}
+
+/** This thread's kernel id (Linux, for per-thread CPU accounting by the bench), or null. */
+function threadTid(): number | null {
+  try {
+    return Number(readFileSync('/proc/thread-self/stat', 'utf8').split(' ', 1)[0]) || null;
+  } catch {
+    return null;
+  }
 }
 
 if (!parentPort) throw new Error('assist.worker must run in a worker thread');

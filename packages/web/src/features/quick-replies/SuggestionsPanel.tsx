@@ -81,7 +81,7 @@ export function SuggestionsPanel(p: Props) {
   const send = (i: number) => {
     const s = list[i];
     if (!s || p.disabled) return;
-    if (s.missing.length > 0) p.onEdit(s.text);
+    if (s.missing?.length) p.onEdit(s.text);
     else p.onSend(s.text);
   };
 
@@ -135,14 +135,14 @@ export function SuggestionsPanel(p: Props) {
                   <Typography.Text strong style={{ fontSize: 12 }}>{s.title}</Typography.Text>
                   {s.kind === 'faq' && <Tag color="cyan" style={{ marginInlineStart: 6, fontSize: 11, lineHeight: '16px' }}>{t('assist.sgFaq')}</Tag>}
                   {s.shortcut && <Typography.Text type="secondary" style={{ fontSize: 11, marginInlineStart: 6 }}>/{s.shortcut}</Typography.Text>}
-                  {s.missing.length > 0 && <Typography.Text type="warning" style={{ fontSize: 11, marginInlineStart: 6 }}>{t('assist.sgMissing', { vars: s.missing.join('、') })}</Typography.Text>}
+                  {s.missing?.length ? <Typography.Text type="warning" style={{ fontSize: 11, marginInlineStart: 6 }}>{t('assist.sgMissing', { vars: s.missing.join('、') })}</Typography.Text> : null}
                 </div>
-                <Tooltip title={s.reasons.map((r) => r.label).join(' · ')} placement="topLeft">
+                <Tooltip title={s.reasons.join(' · ')} placement="topLeft">
                   <div style={{ fontSize: 12, color: '#595959', whiteSpace: 'nowrap', overflow: 'hidden', textOverflow: 'ellipsis' }}>{s.text}</div>
                 </Tooltip>
               </div>
               <Button size="small" type="text" icon={<EditOutlined />} onClick={() => p.onEdit(s.text)} aria-label="edit" tabIndex={-1} />
-              <Button size="small" type="text" icon={<SendOutlined />} disabled={p.disabled || s.missing.length > 0} onClick={() => send(i)} aria-label="send" tabIndex={-1} />
+              <Button size="small" type="text" icon={<SendOutlined />} disabled={p.disabled || Boolean(s.missing?.length)} onClick={() => send(i)} aria-label="send" tabIndex={-1} />
             </div>
           ))}
         </div>
