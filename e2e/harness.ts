@@ -244,3 +244,19 @@ export async function connectBuyer(apiUrl: string, publicKey: string, nickname: 
   });
   return buyer;
 }
+
+/** A REST call from the signed-in page (session cookie + CSRF header, as the web app sends them): status and JSON body. */
+export async function apiFromPage<T = unknown>(page: Page, method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
+  return page.evaluate(
+    async ({ method, path, body }) => {
+      const me = (await (await fetch('/api/auth/me')).json()) as { csrfToken?: string };
+      const res = await fetch(path, {
+        method,
+        headers: { 'content-type': 'application/json', ...(me.csrfToken ? { 'x-csrf-token': me.csrfToken } : {}) },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+      return { status: res.status, body: (await res.json().catch(() => null)) as never };
+    },
+    { method, path, body },
+  );
+}

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectBuyer, screenshotDir, startKefu, type KefuHarness, type Lang, type TestBuyer } from './harness.js';
+import { apiFromPage, connectBuyer, type KefuHarness, type Lang, screenshotDir, startKefu, type TestBuyer } from './harness.js';
 
 /**
  * Every screen of the web app in zh-CN and en, written to docs/screenshots/<screen>-<lang>.png (README table).
@@ -19,21 +19,6 @@ const outDir = process.env.KEFU_SCREENSHOTS_DIR ?? screenshotDir;
 const TABLET = { width: 820, height: 1180 };
 const SHOP = '山野户外旗舰店';
 const ordersFixture = fileURLToPath(new URL('../packages/server/src/cli/commands/fixtures/ExportOrderList-utf8.csv', import.meta.url));
-
-async function apiFromPage(page: Page, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
-  return page.evaluate(
-    async ({ method, path, body }) => {
-      const me = (await (await fetch('/api/auth/me')).json()) as { csrfToken?: string };
-      const res = await fetch(path, {
-        method,
-        headers: { 'content-type': 'application/json', ...(me.csrfToken ? { 'x-csrf-token': me.csrfToken } : {}) },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
-      return { status: res.status, body: await res.json().catch(() => null) };
-    },
-    { method, path, body },
-  );
-}
 
 describe.runIf(shots)('screenshots of every screen (KEFU_SCREENSHOTS=1)', () => {
   let h: KefuHarness;

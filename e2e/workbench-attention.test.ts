@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectBuyer, startKefu, type KefuHarness, type TestBuyer } from './harness.js';
+import { apiFromPage, connectBuyer, type KefuHarness, startKefu, type TestBuyer } from './harness.js';
 
 const SHOP = '山野户外旗舰店';
 
@@ -15,22 +15,6 @@ async function rowUnread(page: Page, conversationId: string): Promise<number> {
   const count = page.locator(`[data-testid="conversation-row"][data-conversation-id="${conversationId}"] .ant-badge-count`);
   if ((await count.count()) === 0) return 0;
   return Number((await count.first().getAttribute('title')) ?? '0');
-}
-
-/** Calls the API from the signed-in page (session cookie + CSRF header), as the web app does. */
-async function apiFromPage<T>(page: Page, method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
-  return page.evaluate(
-    async ({ method, path, body }) => {
-      const me = (await (await fetch('/api/auth/me')).json()) as { csrfToken?: string };
-      const res = await fetch(path, {
-        method,
-        headers: { 'content-type': 'application/json', ...(me.csrfToken ? { 'x-csrf-token': me.csrfToken } : {}) },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
-      return { status: res.status, body: (await res.json().catch(() => null)) as T };
-    },
-    { method, path, body },
-  );
 }
 
 /**

@@ -1,24 +1,8 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectBuyer, startKefu, type KefuHarness, type TestBuyer } from './harness.js';
+import { apiFromPage, connectBuyer, type KefuHarness, startKefu, type TestBuyer } from './harness.js';
 
 const SHOP = '山野户外旗舰店';
-
-/** A REST call from the signed-in page (session cookie + CSRF token, as the app sends them). */
-async function apiFromPage<T = unknown>(page: Page, method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
-  return page.evaluate(
-    async ({ method, path, body }) => {
-      const me = (await (await fetch('/api/auth/me')).json()) as { csrfToken?: string };
-      const res = await fetch(path, {
-        method,
-        headers: { 'content-type': 'application/json', ...(me.csrfToken ? { 'x-csrf-token': me.csrfToken } : {}) },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
-      return { status: res.status, body: (await res.json().catch(() => null)) as never };
-    },
-    { method, path, body },
-  );
-}
 
 /** Issue 4: the shop's response target drives the red wait timers; the `/` picker fills order variables. */
 describe('workbench: response target and quick-reply variables', () => {
