@@ -136,7 +136,13 @@ export type ConversationPatch = z.infer<typeof ConversationPatch>;
 // ---- client → server -------------------------------------------------------------------------
 
 const Resume = z.record(Id, Seq);
-export const HelloFrame = z.object({ type: z.literal('hello'), v: z.number().int().default(1), resume: Resume.optional() });
+export const HelloFrame = z.object({
+  type: z.literal('hello'),
+  v: z.number().int().default(1),
+  resume: Resume.optional(),
+  /** Agents only: the status the agent picked on this browser. Without it, an offline agent comes online on connect. */
+  status: z.enum(AGENT_STATUSES).optional(),
+});
 export const TypingFrame = z.object({ type: z.literal('typing'), conversationId: Id, on: z.boolean() });
 export const ReadFrame = z.object({ type: z.literal('read'), conversationId: Id, seq: Seq });
 export const PingFrame = z.object({ type: z.literal('ping'), t: z.number().optional() });

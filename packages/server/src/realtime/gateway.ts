@@ -6,6 +6,7 @@ import {
   REALTIME_LIMITS,
   REALTIME_PROTOCOL_VERSION,
   WS_CLOSE,
+  type AgentStatus,
   type ErrorCode,
 } from '@kefu/contracts';
 import type { FastifyInstance } from 'fastify';
@@ -174,7 +175,7 @@ export function startGateway(app: FastifyInstance, ctx: AppContext, opts: Gatewa
           conn.sendObj({ type: 'pong', ...(frame.t !== undefined ? { t: frame.t } : {}) });
           return;
         case 'hello':
-          return await onHello(conn, frame.resume ?? {});
+          return await onHello(conn, frame.resume ?? {}, frame.status);
         case 'send':
           return await onSend(conn, frame);
         case 'typing':
@@ -193,7 +194,7 @@ export function startGateway(app: FastifyInstance, ctx: AppContext, opts: Gatewa
     }
   }
 
-  async function onHello(conn: Connection, resume: Record<string, number>): Promise<void> {
+  async function onHello(conn: Connection, resume: Record<string, number>, status?: AgentStatus): Promise<void> {
     const base = {
       type: 'welcome',
       v: REALTIME_PROTOCOL_VERSION,
@@ -223,8 +224,11 @@ export function startGateway(app: FastifyInstance, ctx: AppContext, opts: Gatewa
     }
     const auth = conn.auth!;
     let presence = await ctx.chat.routing.presenceOf(auth.agent.id);
-    // Opening the workbench means working: an offline agent comes online; busy/away are kept.
-    if (presence.status === 'offline') presence = await ctx.chat.routing.setPresence(auth.agent.id, auth.shopIds, { status: 'online' });
+    // The status the agent picked on this browser wins (a manager who went offline stays offline while
+    // watching the board). Without one, opening the app means working: an offline agent comes online;
+    // busy/away are kept. Applied before the welcome, so no buyer is routed in between.
+    const wanted = status ?? (presence.status === 'offline' ? 'online' : presence.status);
+    if (wanted !== presence.status) presence = await ctx.chat.routing.setPresence(auth.agent.id, auth.shopIds, { status: wanted });
     conn.sendObj({ ...base, agentId: auth.agent.id, shopIds: auth.shopIds, presence: presence.status });
     for (const [id, seq] of entries) {
       const conv = await svc().repo.findInShops(auth.shopIds, id);

@@ -10,7 +10,8 @@ import {
   makeAgent,
   makeShop,
   type TestShop,
-  type WsClient,
+  WsClient,
+  wsUrl,
 } from '../../realtime/test/chat-harness.js';
 import { ApiClient, type Engine, startTestServer, type TestServer } from '../../test/harness.js';
 import { DEFAULT_AUTO_REPLY } from '../autoreply/autoreply.defaults.js';
@@ -127,6 +128,29 @@ export function conversationsContract(engine: Engine): void {
       await a.api.request('PUT', '/api/presence', { status: 'online' });
       const row = await eventually(async () => ((await conv(shop, c.id))?.status === 'assigned' ? conv(shop, c.id) : null));
       expect(row?.assigned_agent_id).toBe(a.id);
+    });
+
+    it('brings an offline agent online on connect unless their hello carries the status they picked, applied before the welcome', async () => {
+      const shop = await makeShop(server, { name: '看板店' });
+      const a = await makeAgent(server, shop, { name: '阿甲', online: false });
+      const status = async () => (await a.api.request('GET', '/api/presence')).body.presence.status;
+      // A manager who went offline and opens the board keeps their choice: no buyer is routed to them.
+      const watching = track(await WsClient.open(wsUrl(server, '/ws/agent'), { cookie: a.cookie }));
+      watching.send({ type: 'hello', v: 1, status: 'offline' });
+      expect((await watching.next((f) => f.type === 'welcome')).presence).toBe('offline');
+      expect(await status()).toBe('offline');
+      const c = await start(shop, '在吗');
+      expect(c.row.status).toBe('waiting');
+      // A bad status is a clear error, not a silent change.
+      watching.send({ type: 'hello', v: 1, status: 'sleeping' });
+      expect((await watching.next((f) => f.type === 'error')).code).toBe('realtime.malformed_frame');
+      expect(await status()).toBe('offline');
+      // Opening the workbench on a browser with no stored choice means working.
+      const working = track(await agentSocket(server, a));
+      expect(await status()).toBe('online');
+      const row = await eventually(async () => ((await conv(shop, c.id))?.status === 'assigned' ? conv(shop, c.id) : null));
+      expect(row?.assigned_agent_id).toBe(a.id);
+      working.close();
     });
 
     it('answers out of hours with the business hours, and uses the configured greeting variant in hours', async () => {

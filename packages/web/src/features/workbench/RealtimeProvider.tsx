@@ -62,6 +62,11 @@ export function RealtimeProvider({ children }: { children: ReactNode }) {
   const agentId = me?.agent.id ?? '';
   const shopRef = useRef(shopId);
   shopRef.current = shopId;
+  // The header's status, read by the socket's hello on every (re)connect.
+  const statusRef = useRef(status);
+  statusRef.current = status;
+  const chosenRef = useRef(statusChosen);
+  chosenRef.current = statusChosen;
 
   const refreshLists = useMemo(
     () =>
@@ -92,10 +97,10 @@ export function RealtimeProvider({ children }: { children: ReactNode }) {
   useEffect(() => {
     const sock = new AgentSocket({
       resume: () => store.resumeMap(),
+      status: () => (chosenRef.current ? statusRef.current : undefined),
       onFrame: (f) => store.apply(f),
       onState: (s) => store.setConnection(s),
       onReady: () => {
-        restoreRef.current();
         store.resendPending();
         void refreshLists();
       },
@@ -115,9 +120,7 @@ export function RealtimeProvider({ children }: { children: ReactNode }) {
   }, [shopId, refreshLists]);
 
   // Presence: the header switch is the agent's intent; the server's presence frames (e.g. set offline
-  // after the tab closed) update the header, and on connect a stored choice is restored.
-  const statusRef = useRef(status);
-  statusRef.current = status;
+  // after the tab closed) update the header; a stored choice goes to the server in every hello.
   useEffect(() => {
     if (presence && presence !== statusRef.current) setStatus(presence);
   }, [presence, setStatus]);
@@ -129,11 +132,6 @@ export function RealtimeProvider({ children }: { children: ReactNode }) {
     },
     [setStatus, store],
   );
-  const restoreRef = useRef<() => void>(() => undefined);
-  restoreRef.current = () => {
-    const server = store.getSnapshot().presence;
-    if (statusChosen && server && server !== statusRef.current) changePresence(statusRef.current);
-  };
 
   // Alerts for buyers while the tab is hidden; unknown conversations trigger a list refresh.
   useEffect(() => {

@@ -1,4 +1,4 @@
-import type { AgentClientFrame, AgentServerFrame } from '@kefu/contracts';
+import type { AgentClientFrame, AgentServerFrame, AgentStatus } from '@kefu/contracts';
 
 export type SocketState = 'connecting' | 'open' | 'closed';
 
@@ -6,6 +6,8 @@ export interface AgentSocketOptions {
   url?: string;
   /** Conversation → highest seq rendered, sent in `hello.resume` on every (re)connect. */
   resume(): Record<string, number>;
+  /** The status the agent picked on this browser, sent in `hello` so the server applies it before routing. */
+  status?(): AgentStatus | undefined;
   onFrame(frame: AgentServerFrame): void;
   onState(state: SocketState): void;
   /** After `welcome` on each (re)connect: resend unacked sends, refetch lists. */
@@ -88,7 +90,8 @@ export class AgentSocket {
     // The server answers every hello with a welcome; only the first one of a connection is a (re)connect.
     let greeted = false;
     ws.onopen = () => {
-      ws.send(JSON.stringify({ type: 'hello', v: 1, resume: this.opts.resume() } satisfies AgentClientFrame));
+      const status = this.opts.status?.();
+      ws.send(JSON.stringify({ type: 'hello', v: 1, resume: this.opts.resume(), ...(status ? { status } : {}) } satisfies AgentClientFrame));
     };
     ws.onmessage = (ev: MessageEvent) => {
       if (typeof ev.data !== 'string') return;
