@@ -1,12 +1,12 @@
 // Buyer-message throughput through the real message path with suggestions on vs off, same server, same run.
 import { fork } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { assistOf, defaultConfig, startServer } from '@kefu/server';
 import WebSocket from 'ws';
-import { metric, result, type Bench } from './lib.js';
+import { login, metric, result, threadCpuUs, type Bench } from './lib.js';
 
 interface DriverConfig {
   url: string;
@@ -134,24 +134,6 @@ function drive(cfg: DriverConfig, onStart: () => void = () => {}): Promise<Drive
   });
 }
 
-/** CPU time of this process's main thread so far (µs), from /proc (Linux); null elsewhere. */
-function mainThreadCpuUs(): number | null {
-  try {
-    const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(f[11]) + Number(f[12])) * 10_000; // utime + stime in clock ticks of 10 ms
-  } catch {
-    return null;
-  }
-}
-
-async function login(base: string, email: string, password: string): Promise<string> {
-  const res = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
-  const m = /kefu_session=([^;]*)/.exec(res.headers.get('set-cookie') ?? '');
-  if (!m) throw new Error(`login failed for ${email}`);
-  return `kefu_session=${m[1]}`;
-}
-
 export const bench: Bench = {
   name: 'assist-throughput',
   async run({ quick }) {
@@ -162,8 +144,11 @@ export const bench: Bench = {
     const server = await startServer({ ...defaultConfig(dir), port: 0, dbPath: join(dir, 'kefu.db'), dataDir: dir, demo: true, scryptLogN: 10, logLevel: 'silent' });
     const off: number[] = [];
     const on: number[] = [];
-    /** CPU µs per message of each round: server main thread, whole server process (main + assist worker + helpers), client process. */
-    const cpu = { off: { main: [] as number[], proc: [] as number[], client: [] as number[] }, on: { main: [] as number[], proc: [] as number[], client: [] as number[] } };
+    /** CPU µs per message of each round: server main thread, assist worker thread, whole server process (main + assist worker + helpers), client process. */
+    const cpu = {
+      off: { main: [] as number[], worker: [] as number[], proc: [] as number[], client: [] as number[] },
+      on: { main: [] as number[], worker: [] as number[], proc: [] as number[], client: [] as number[] },
+    };
     const loads: number[] = [];
     let frames = 0;
     let fromWorker = 0;
@@ -184,19 +169,23 @@ export const bench: Bench = {
           svc.enabled = mode === 'on';
           // CPU from the start of the timed part to the end of the scenario writes that follow it.
           let main0: number | null = null;
+          let workerCpu0: number | null = null;
           let proc0 = process.cpuUsage();
           let worker0 = svc.offload.counts.worker;
           let batches0 = svc.offload.counts.batches;
           const res = await drive({ ...cfg, suggestions: mode === 'on' }, () => {
-            main0 = mainThreadCpuUs();
+            main0 = threadCpuUs();
+            workerCpu0 = threadCpuUs(svc.offload.workerTid);
             proc0 = process.cpuUsage();
             worker0 = svc.offload.counts.worker;
             batches0 = svc.offload.counts.batches;
           });
           await svc.idle();
-          const main1 = mainThreadCpuUs();
+          const main1 = threadCpuUs();
+          const workerCpu1 = threadCpuUs(svc.offload.workerTid);
           const proc = process.cpuUsage(proc0);
           if (main0 !== null && main1 !== null) cpu[mode].main.push((main1 - main0) / res.messages);
+          if (workerCpu0 !== null && workerCpu1 !== null) cpu[mode].worker.push((workerCpu1 - workerCpu0) / res.messages);
           cpu[mode].proc.push((proc.user + proc.system) / res.messages);
           cpu[mode].client.push(res.cpuUs / res.messages);
           if (mode === 'on') {
@@ -215,9 +204,12 @@ export const bench: Bench = {
     }
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
     const us = (xs: number[]) => (xs.length ? `${Math.round(median(xs))} µs` : 'n/a');
+    // All the CPU a message costs (both processes), per round: on 2 busy cores throughput follows its inverse.
+    const total = { off: cpu.off.proc.map((x, i) => x + cpu.off.client[i]!), on: cpu.on.proc.map((x, i) => x + cpu.on.client[i]!) };
     const cpuNote =
-      `CPU per message (median of rounds), off → on: server main thread ${us(cpu.off.main)} → ${us(cpu.on.main)}, ` +
+      `CPU per message (median of rounds), off → on: server main thread ${us(cpu.off.main)} → ${us(cpu.on.main)}, assist worker thread ${us(cpu.off.worker)} → ${us(cpu.on.worker)}, ` +
       `server process (main + assist worker + helper threads) ${us(cpu.off.proc)} → ${us(cpu.on.proc)}, client process ${us(cpu.off.client)} → ${us(cpu.on.client)}; ` +
+      `server + client ${us(total.off)} → ${us(total.on)} (CPU-bound on/off estimate ${(median(total.off) / median(total.on)).toFixed(2)}×); ` +
       `${fromWorker} of ${rounds * buyers * perBuyer} suggestion requests answered by the worker, ${(fromWorker / Math.max(1, batches)).toFixed(1)} per batch; 1-min load average during the rounds ${loads.map((l) => l.toFixed(1)).join(', ')} on ${cpus().length} cores`;
     return result(
       'assist-throughput',

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -84,4 +84,28 @@ export function writeResult(res: BenchResult): string {
   const file = join(resultsDir, `${res.name}.json`);
   writeFileSync(file, JSON.stringify(res, null, 1) + '\n');
   return file;
+}
+
+/**
+ * CPU time of one thread of this process so far (µs; the main thread by default), from /proc (Linux; 10 ms ticks);
+ * null elsewhere. Unlike wall time it barely moves when another process shares the cores, so per-message CPU
+ * compares runs on a busy machine.
+ */
+export function threadCpuUs(tid: number | null = process.pid): number | null {
+  if (tid === null) return null;
+  try {
+    const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) * 10_000; // utime + stime in clock ticks of 10 ms
+  } catch {
+    return null;
+  }
+}
+
+/** Signs in through the API; returns the session cookie (`kefu_session=…`). */
+export async function login(base: string, email: string, password: string): Promise<string> {
+  const res = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
+  const m = /kefu_session=([^;]*)/.exec(res.headers.get('set-cookie') ?? '');
+  if (!m) throw new Error(`login failed for ${email}`);
+  return `kefu_session=${m[1]}`;
 }

@@ -22,6 +22,16 @@ export interface DriverResult {
   latencySent: number;
   latencyRate: number;
   errors: Record<string, number>;
+  /** CPU of this (client) process during the throughput phase, µs. */
+  clientCpuUs: number;
+}
+
+/** Tells the parent a phase starts or ends and waits for its answer. */
+function mark(phase: string): Promise<void> {
+  return new Promise((resolve) => {
+    process.once('message', () => resolve());
+    process.send!({ phase });
+  });
 }
 
 const now = () => performance.now();
@@ -106,11 +116,16 @@ async function run(cfg: DriverConfig): Promise<DriverResult> {
   // Throughput: every buyer pipelines perBuyer messages; done when all are acked and the agent has them all.
   const total = cfg.buyers * cfg.perBuyer;
   const delivered = new Promise<void>((r) => (tpDone = r));
+  // The parent reads the server's CPU counters at these marks (it answers, so the mark precedes the first send).
+  await mark('throughput-start');
+  const cpu0 = process.cpuUsage();
   const t0 = now();
   const acked: Promise<void>[] = [];
   for (let k = 0; k < cfg.perBuyer; k++) for (let i = 0; i < buyers.length; i++) acked.push(send(buyers[i]!, `tp-${run}-${i}-${k}`, `这双鞋 42 码有货吗？第 ${k} 问`));
   await Promise.all([Promise.all(acked), delivered]);
   const throughputMs = now() - t0;
+  const cpu = process.cpuUsage(cpu0);
+  await mark('throughput-end');
   if (process.env.KEFU_BENCH_DEBUG) console.error(`[${cfg.mode}] throughput ${total} in ${throughputMs.toFixed(0)} ms`);
 
   // Latency at a fixed offered rate: sends spread evenly, buyer → agent time measured on this clock.
@@ -118,6 +133,7 @@ async function run(cfg: DriverConfig): Promise<DriverResult> {
   const rate = cfg.latencyRate === 'half' ? Math.min(total / (throughputMs / 1000) / 2, cfg.buyers * 4) : cfg.latencyRate;
   if (rate > 0) {
     await sleep(1500); // token buckets refill
+    await mark('latency-start');
     const n = Math.round(rate * cfg.latencySeconds);
     const start = now();
     for (let j = 0; j < n; j++) {
@@ -131,13 +147,14 @@ async function run(cfg: DriverConfig): Promise<DriverResult> {
     }
     const until = now() + 5000;
     while (latencies.length < latencySent && now() < until) await sleep(20);
+    await mark('latency-end');
   }
 
   for (const ws of [...buyers, ...agents]) ws.terminate();
-  return { messages: total, throughputMs, latencies, latencySent, latencyRate: rate, errors };
+  return { messages: total, throughputMs, latencies, latencySent, latencyRate: rate, errors, clientCpuUs: cpu.user + cpu.system };
 }
 
-process.on('message', (cfg: DriverConfig) => {
+process.once('message', (cfg: DriverConfig) => {
   run(cfg).then(
     (res) => process.send!({ ok: true, res }, () => process.exit(0)),
     (err: unknown) => process.send!({ ok: false, error: String((err as Error)?.stack ?? err) }, () => process.exit(1)),
