@@ -181,11 +181,12 @@ export async function loadBuyers(db: Db, shopId: string, buyers: readonly string
   const nicks = buyers.filter((b) => b.startsWith('nick:')).map((b) => b.slice(5));
   for (let i = 0; i < ids.length; i += 512) {
     const chunk = padded(ids.slice(i, i + 512));
-    // One statement: the buyers' conversations (unique per shop and buyer) and their messages in order.
+    // One statement: the buyers' conversations (unique per shop and buyer) and their messages in order. Ordered by
+    // buyer, the order the IN list is walked in, so the (conversation_id, seq) index delivers it without a sort.
     const rows = await run<{ buyer_id: string; sender: string; agent_id: string | null; kind: string; created_at: number; scenario: string | null }>(
       db,
       `SELECT c.buyer_id, m.sender, m.agent_id, m.kind, m.created_at, m.scenario FROM conversations c JOIN messages m ON m.conversation_id = c.id
-        WHERE c.shop_id = ? AND c.buyer_id IN (${marks(chunk.length)}) ORDER BY m.conversation_id, m.seq`,
+        WHERE c.shop_id = ? AND c.buyer_id IN (${marks(chunk.length)}) ORDER BY c.buyer_id, m.seq`,
       [shopId, ...chunk],
     );
     for (const r of rows) {
