@@ -4,37 +4,49 @@ import type { EventBus, KefuEvent } from '../../events/bus.js';
 import type { Database } from '../../storage/schema.js';
 import { loadSettings, refreshBuyers, RollupCache } from './rollup.store.js';
 
-/** Buyers per refresh transaction: starts here, then sized so one chunk holds the event loop ~CHUNK_MS. */
-const REFRESH_CHUNK = 100;
-const CHUNK_MS = 8;
-const MIN_CHUNK = 10;
-const MAX_CHUNK = 200;
+/** How long one refresh transaction may hold the event loop: in the background, and while someone waits in `flush()`. */
+const CHUNK_MS = 4;
+const URGENT_CHUNK_MS = 32;
+const MIN_CHUNK = 5;
+const MAX_CHUNK = 400;
+/** Buyers in the first chunk, before a cost per buyer has been measured. */
+const FIRST_CHUNK = 20;
+/** Share of the event loop the refreshes may take when the backlog reaches `maxBatch`. */
+const CATCH_UP_SHARE = 0.5;
+
+type Waiter = { left: Set<string>; resolve: () => void };
 
 /**
  * Keeps the rollups current as events happen: `message.created` and every `order.*` event mark their
- * (shop, buyer) dirty; dirty buyers are recomputed from their own rows (never the shop's) in batches,
+ * (shop, buyer) dirty; dirty buyers are recomputed from their own rows (never the shop's) in small transactions,
  * shortly after. Recomputing a buyer replaces all of its rows, so a replayed or duplicated event cannot
  * double count, and a late or out-of-order record is absorbed the same way.
  *
- * The refreshes share the event loop with the message path, so they take at most `maxShare` of it (default 10 %):
- * after a batch that kept the loop busy for T, the next timed batch waits at least T × (1 / maxShare − 1). Under
- * load the dashboard lags more (and each buyer is refreshed once for more of its messages); it never slows the
- * messages by more than that share.
+ * A buyer leaves the dirty set only when its chunk is taken, so every message a buyer sends until then is covered
+ * by one refresh (a busy buyer is not recomputed once per message). The refreshes share the event loop with the
+ * message path, so in the background they take at most `maxShare` of it (default 10 %): after a chunk that held the
+ * loop for T, the next one waits T × (1 / maxShare − 1). Under load the dashboard lags more; the messages are never
+ * slowed by more than that share, nor held up by more than one short chunk. `flush()` (tests, shutdown) goes at
+ * full speed.
  */
 export class RollupWriter {
   private dirty = new Map<string, Set<string>>();
   private size = 0;
   private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> = Promise.resolve();
+  private pumping: Promise<void> | null = null;
+  /** The chunk being refreshed (a flush waits for it too: its buyers are no longer in the dirty set). */
+  private current: Promise<void> = Promise.resolve();
+  /** Ends the pacing pause early (a flush arrived). */
+  private wake: (() => void) | null = null;
+  private waiters: Waiter[] = [];
+  /** Measured cost of one buyer's refresh (ms, moving average). */
+  private msPerBuyer = 0;
   private offs: Array<() => void> = [];
-  /** Earliest time (performance.now) the next timed batch may start. */
-  private notBefore = 0;
   /** Buyers recomputed so far, and the time spent on it (ms; for tests and stats). */
   refreshed = 0;
   busyMs = 0;
-  /** Refresh transactions so far, and the current buyers per transaction. */
+  /** Refresh transactions so far. */
   chunks = 0;
-  chunk = REFRESH_CHUNK;
   onError: (err: unknown) => void = (err) => console.error('rollup refresh failed', err);
   /** The rows last written per buyer (`cacheBuyers`, default 50,000 — about 2 KB each; 0: always read them back). */
   readonly cache: RollupCache | undefined;
@@ -64,78 +76,125 @@ export class RollupWriter {
     return this;
   }
 
+  /** Buyers waiting for a refresh. */
+  get backlog(): number {
+    return this.size;
+  }
+
   mark(shopId: string, buyer: string): void {
     let set = this.dirty.get(shopId);
     if (!set) this.dirty.set(shopId, (set = new Set()));
     if (set.has(buyer)) return;
     set.add(buyer);
     this.size++;
-    if (this.size >= (this.opts.maxBatch ?? 20_000)) this.schedule(0);
-    else this.schedule(this.opts.delayMs ?? 2000);
+    if (this.pumping) return;
+    if (this.size >= this.maxBatch) this.start();
+    else if (!this.timer) this.timer = setTimeout(() => this.start(), this.opts.delayMs ?? 2000);
   }
 
-  private schedule(ms: number): void {
-    if (this.timer && ms > 0) return;
-    if (this.timer) clearTimeout(this.timer);
-    if (ms > 0) ms = Math.max(ms, this.notBefore - performance.now());
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      // A batch that ended after this timer was set may have pushed the next one back.
-      const wait = this.notBefore - performance.now();
-      if (ms > 0 && wait >= 1) this.schedule(wait);
-      else void this.flush();
-    }, ms);
+  private get maxBatch(): number {
+    return this.opts.maxBatch ?? 20_000;
   }
 
-  /** Recomputes everything marked so far; resolves when the rollups include it. */
-  flush(): Promise<void> {
+  private start(): void {
     if (this.timer) {
       clearTimeout(this.timer);
       this.timer = null;
     }
-    const batch = this.dirty;
-    this.dirty = new Map();
-    this.size = 0;
-    this.running = this.running.then(async () => {
-      let busy = 0;
-      for (const [shopId, buyers] of batch) {
-        const list = [...buyers];
-        let settings;
-        try {
-          settings = await loadSettings(this.db, shopId);
-        } catch (err) {
-          this.onError(err);
-          continue;
-        }
-        // Small transactions with a turn of the event loop between them: a message that arrives waits behind one
-        // chunk (~CHUNK_MS), not the whole batch. The chunk size follows the measured cost per buyer (it grows with
-        // a buyer's history and with the machine's load).
-        for (let i = 0; i < list.length; ) {
-          const part = list.slice(i, i + this.chunk);
-          i += part.length;
-          const t0 = performance.now();
-          try {
-            await refreshBuyers(this.db, shopId, part, settings, this.cache);
-            this.refreshed += part.length;
-          } catch (err) {
-            this.onError(err);
-          }
-          const took = performance.now() - t0;
-          busy += took;
-          this.busyMs += took;
-          this.chunks++;
-          this.chunk = Math.max(MIN_CHUNK, Math.min(MAX_CHUNK, Math.round((CHUNK_MS * part.length) / Math.max(took, 0.01))));
-          if (i < list.length) await new Promise((r) => setImmediate(r));
-        }
+    if (this.pumping || this.size === 0) return;
+    this.pumping = this.pump().finally(() => {
+      this.pumping = null;
+      // Marks that came in while the last chunk ran: the usual delay, or at once if someone waits.
+      if (this.size > 0) {
+        if (this.waiters.length) this.start();
+        else if (!this.timer) this.timer = setTimeout(() => this.start(), this.opts.delayMs ?? 2000);
       }
-      this.notBefore = performance.now() + busy * (1 / Math.min(1, Math.max(0.01, this.opts.maxShare ?? 0.1)) - 1);
     });
-    return this.running;
+  }
+
+  /** Refreshes the dirty buyers a chunk at a time until none is left, paced unless a flush waits. */
+  private async pump(): Promise<void> {
+    const settingsOf = new Map<string, Awaited<ReturnType<typeof loadSettings>>>();
+    while (this.size > 0) {
+      const urgent = this.waiters.length > 0;
+      const [shopId, set] = this.dirty.entries().next().value as [string, Set<string>];
+      const want = this.msPerBuyer > 0 ? Math.round((urgent ? URGENT_CHUNK_MS : CHUNK_MS) / this.msPerBuyer) : FIRST_CHUNK;
+      const part: string[] = [];
+      for (const b of set) {
+        part.push(b);
+        if (part.length >= Math.max(MIN_CHUNK, Math.min(MAX_CHUNK, want))) break;
+      }
+      for (const b of part) set.delete(b);
+      this.size -= part.length;
+      // Round robin: a shop that keeps getting messages does not hold back the others.
+      this.dirty.delete(shopId);
+      if (set.size) this.dirty.set(shopId, set);
+
+      const t0 = performance.now();
+      let done!: () => void;
+      this.current = new Promise((r) => (done = r));
+      try {
+        let settings = settingsOf.get(shopId);
+        if (!settings) settingsOf.set(shopId, (settings = await loadSettings(this.db, shopId)));
+        await refreshBuyers(this.db, shopId, part, settings, this.cache);
+        this.refreshed += part.length;
+      } catch (err) {
+        this.onError(err);
+      } finally {
+        done();
+      }
+      const took = performance.now() - t0;
+      this.busyMs += took;
+      this.chunks++;
+      const per = took / part.length;
+      this.msPerBuyer = this.msPerBuyer > 0 ? this.msPerBuyer * 0.7 + per * 0.3 : per;
+      this.settle(shopId, part);
+      if (this.size === 0) break;
+      if (this.waiters.length > 0) await new Promise((r) => setImmediate(r));
+      else await this.pause(took);
+    }
+  }
+
+  /** After a chunk that took `took` ms: wait so that refreshes keep to their share of the event loop. */
+  private pause(took: number): Promise<void> {
+    const share = Math.min(1, Math.max(0.01, this.size >= this.maxBatch ? Math.max(CATCH_UP_SHARE, this.opts.maxShare ?? 0.1) : (this.opts.maxShare ?? 0.1)));
+    const ms = took * (1 / share - 1);
+    if (ms < 1) return new Promise((r) => setImmediate(r));
+    return new Promise((resolve) => {
+      const t = setTimeout(() => {
+        this.wake = null;
+        resolve();
+      }, ms);
+      this.wake = () => {
+        clearTimeout(t);
+        this.wake = null;
+        resolve();
+      };
+    });
+  }
+
+  private settle(shopId: string, part: string[]): void {
+    if (!this.waiters.length) return;
+    for (const b of part) for (const w of this.waiters) w.left.delete(`${shopId}\0${b}`);
+    this.waiters = this.waiters.filter((w) => (w.left.size ? true : (w.resolve(), false)));
+  }
+
+  /** Recomputes everything marked so far, at full speed; resolves when the rollups include it. */
+  flush(): Promise<void> {
+    const left = new Set<string>();
+    for (const [shopId, set] of this.dirty) for (const b of set) left.add(`${shopId}\0${b}`);
+    const inFlight = this.current;
+    if (!left.size) return inFlight;
+    const done = new Promise<void>((resolve) => this.waiters.push({ left, resolve }));
+    this.wake?.();
+    this.start();
+    return Promise.all([inFlight, done]).then(() => undefined);
   }
 
   async close(): Promise<void> {
     for (const off of this.offs) off();
     this.offs = [];
     await this.flush();
+    await this.pumping;
   }
 }
