@@ -4,7 +4,7 @@ import { closeSync, fdatasyncSync, mkdtempSync, openSync, rmSync, writeSync } fr
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type IntervalHistogram, monitorEventLoopDelay } from 'node:perf_hooks';
+import { type IntervalHistogram, monitorEventLoopDelay, performance, PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
 import { defaultConfig, startServer } from '@kefu/server';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { login, metric, percentile, result, threadCpuUs, type Bench } from './lib.js';
@@ -115,14 +115,31 @@ export const bench: Bench = {
     const dir = mkdtempSync(join(tmpdir(), 'kefu-bench-rt-'));
     // Server main-thread CPU during the throughput phase (the server and the relay run in this process).
     const cpu = { kefu: [0, 0], relay: [0, 0] };
+    // The same in the latency phase, and how busy the event loop was (its utilisation): queueing grows with it.
+    const latCpu = { kefu: [0, 0], relay: [0, 0] };
+    const elu = { kefu: performance.eventLoopUtilization(), relay: performance.eventLoopUtilization() };
+    // Garbage collection pauses in the latency phase (each one holds every socket).
+    const gcs: Record<'kefu' | 'relay', PerformanceEntry[]> = { kefu: [], relay: [] };
+    const gcObserver = { kefu: new PerformanceObserver((l) => gcs.kefu.push(...l.getEntries())), relay: new PerformanceObserver((l) => gcs.relay.push(...l.getEntries())) };
     // Event-loop delay during the latency phase: tells queueing behind long tasks from plain saturation.
     const loop = { kefu: monitorEventLoopDelay({ resolution: 5 }), relay: monitorEventLoopDelay({ resolution: 5 }) };
     const marker = (which: 'kefu' | 'relay') => (phase: string) => {
       const v = threadCpuUs() ?? NaN;
       if (phase === 'throughput-start') cpu[which][0] = v;
       if (phase === 'throughput-end') cpu[which][1] = v;
-      if (phase === 'latency-start') loop[which].enable();
-      if (phase === 'latency-end') loop[which].disable();
+      if (phase === 'latency-start') {
+        loop[which].enable();
+        elu[which] = performance.eventLoopUtilization();
+        latCpu[which][0] = v;
+        gcs[which].length = 0;
+        gcObserver[which].observe({ entryTypes: ['gc'] });
+      }
+      if (phase === 'latency-end') {
+        loop[which].disable();
+        elu[which] = performance.eventLoopUtilization(elu[which]);
+        latCpu[which][1] = v;
+        gcObserver[which].disconnect();
+      }
     };
     const cpuMarks = { kefu: marker('kefu'), relay: marker('relay') };
     const server = await startServer({ ...defaultConfig(dir), port: 0, dbPath: join(dir, 'kefu.db'), dataDir: dir, demo: true, scryptLogN: 10, logLevel: 'silent' });
@@ -135,7 +152,7 @@ export const bench: Bench = {
       const tokens = await seedBuyers(server, shop.id, buyers);
       const cookies = [];
       for (const email of ['owner@demo.kefu', 'xiaomei@demo.kefu']) cookies.push(await login(server.url, email, demo.password));
-      kefu = await drive({ mode: 'kefu', url: server.url, tokens, agentCookies: cookies, buyers, perBuyer, latencyRate: 'half', latencySeconds: seconds }, cpuMarks.kefu);
+      kefu = await drive({ mode: 'kefu', url: server.url, tokens, agentCookies: cookies, buyers, perBuyer, latencyRate: Number(process.env.KEFU_BENCH_RT_RATE) || 'half', latencySeconds: seconds }, cpuMarks.kefu);
       rate = kefu.messages / (kefu.throughputMs / 1000);
     } finally {
       await server.close();
@@ -160,6 +177,12 @@ export const bench: Bench = {
     const serverCpu = (cpu.kefu[1]! - cpu.kefu[0]!) / total;
     const relayCpu = (cpu.relay[1]! - cpu.relay[0]!) / total;
     const load = loadavg()[0]!.toFixed(1);
+    const latSent = { kefu: kefu.latencySent, relay: base.latencySent };
+    const latPhase = (w: 'kefu' | 'relay') => {
+      const gc = gcs[w].map((g) => g.duration);
+      const gcText = `${gc.length} GC pauses, ${gc.reduce((a, b) => a + b, 0).toFixed(0)} ms in all, longest ${Math.max(0, ...gc).toFixed(1)} ms`;
+      return `${(elu[w].utilization * 100).toFixed(0)} % busy, ${((latCpu[w][1]! - latCpu[w][0]!) / Math.max(1, latSent[w])).toFixed(0)} µs CPU/msg, ${gcText}`;
+    };
     const delay = (h: IntervalHistogram) => `p99 ${(h.percentile(99) / 1e6).toFixed(1)} ms, max ${(h.max / 1e6).toFixed(1)} ms`;
     return result(
       'realtime',
@@ -180,7 +203,7 @@ export const bench: Bench = {
         notes:
           `${buyers} buyers, 2 agents, ${buyers * perBuyer} messages in the throughput phase (persisted, acked after commit, delivered to an agent); ` +
           `latency at ${Math.round(half)} msg/s for ${seconds} s; clients in a separate process; client CPU per message in the throughput phase ` +
-          `${(kefu.clientCpuUs / total).toFixed(0)} µs (kefu) vs ${(base.clientCpuUs / total).toFixed(0)} µs (relay); event-loop delay in the latency phase ${delay(loop.kefu)} (relay ${delay(loop.relay)}); 1-min load average at the end ${load} on ${cpus().length} cores; ` +
+          `${(kefu.clientCpuUs / total).toFixed(0)} µs (kefu) vs ${(base.clientCpuUs / total).toFixed(0)} µs (relay); event-loop delay in the latency phase ${delay(loop.kefu)} (relay ${delay(loop.relay)}), server main thread ${latPhase('kefu')} (relay ${latPhase('relay')}); 1-min load average at the end ${load} on ${cpus().length} cores; ` +
           `errors: ${JSON.stringify(kefu.errors)}`,
       },
     );
