@@ -228,8 +228,11 @@ export const bench: Bench = {
     rmSync(dir, { recursive: true, force: true });
 
     // 4. Ingest through the real message writer with and without the rollup listener, alternating.
-    const ingestN = quick ? 2_000 : 20_000;
-    const ingestBuyers = quick ? 200 : 2_000;
+    // Long enough that the live refresh runs during the ingest, at any machine speed: 20,000 messages (the earlier size)
+    // took less than the writer's 2 s delay on a fast machine, and then every buyer was refreshed once, in the closing
+    // flush, whatever the writer's pacing. 10 messages per buyer. KEFU_BENCH_KPI_INGEST / _INGEST_BUYERS: other sizes.
+    const ingestN = Number(process.env.KEFU_BENCH_KPI_INGEST) || (quick ? 2_000 : 100_000);
+    const ingestBuyers = Number(process.env.KEFU_BENCH_KPI_INGEST_BUYERS) || (quick ? 200 : 10_000);
     const off: number[] = [];
     const on: number[] = [];
     let refreshed = 0;
@@ -262,7 +265,7 @@ export const bench: Bench = {
         `${buyersN.toLocaleString('en')} buyers/conversations, ${messages.toLocaleString('en')} messages, ${orders.toLocaleString('en')} orders over ${days} days; ` +
         `30-day query ${from}..${to}; rollup rows ${built.rows.toLocaleString('en')}; generate+load ${(genMs / 1000).toFixed(1)} s, rebuild ${(buildMs / 1000).toFixed(1)} s; ` +
         `rollup p50 ${percentile(rollupMs, 50).toFixed(1)} ms; raw runs ${rawMs.map((x) => x.toFixed(0)).join('/')} ms; ` +
-        `ingest ${ingestN} msgs × ${on.length} rounds, off ${off.map((x) => x.toFixed(0)).join('/')} on ${on.map((x) => x.toFixed(0)).join('/')} msg/s, ${refreshed} buyer refreshes (stored rows of ${cached} from the writer's cache)`,
+        `ingest ${ingestN} msgs from ${ingestBuyers} buyers × ${on.length} rounds, off ${off.map((x) => x.toFixed(0)).join('/')} on ${on.map((x) => x.toFixed(0)).join('/')} msg/s, ${refreshed} buyer refreshes (stored rows of ${cached} from the writer's cache)`,
     });
   },
 };
