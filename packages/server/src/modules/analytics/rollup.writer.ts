@@ -114,7 +114,6 @@ export class RollupWriter {
 
   /** Refreshes the dirty buyers a chunk at a time until none is left, paced unless a flush waits. */
   private async pump(): Promise<void> {
-    const settingsOf = new Map<string, Awaited<ReturnType<typeof loadSettings>>>();
     while (this.size > 0) {
       const urgent = this.waiters.length > 0;
       const [shopId, set] = this.dirty.entries().next().value as [string, Set<string>];
@@ -134,9 +133,9 @@ export class RollupWriter {
       let done!: () => void;
       this.current = new Promise((r) => (done = r));
       try {
-        let settings = settingsOf.get(shopId);
-        if (!settings) settingsOf.set(shopId, (settings = await loadSettings(this.db, shopId)));
-        await refreshBuyers(this.db, shopId, part, settings, this.cache);
+        // Read per chunk (one indexed row): the pump may run for minutes under load, and a settings change rebuilds the
+        // shop, after which no chunk may write rows computed with the old settings.
+        await refreshBuyers(this.db, shopId, part, await loadSettings(this.db, shopId), this.cache);
         this.refreshed += part.length;
       } catch (err) {
         this.onError(err);
