@@ -1,4 +1,5 @@
 import { Writable } from 'node:stream';
+import Fastify from 'fastify';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { loggerOptions, maskPhones } from './logging.js';
@@ -28,5 +29,26 @@ describe('logging', () => {
     expect(out).not.toContain('13812340000');
     expect(out).toContain('138****0000');
     expect(out).toContain('a@b.cn');
+  });
+
+  it('request logs keep the method, path and status, with phone numbers in the path masked', async () => {
+    const lines: string[] = [];
+    const stream = new Writable({
+      write(chunk, _enc, cb) {
+        lines.push(String(chunk));
+        cb();
+      },
+    });
+    const app = Fastify({ logger: { ...loggerOptions('info'), stream } });
+    app.get('/api/buyers', async () => ({ ok: true }));
+    await app.inject({ method: 'GET', url: '/api/buyers?q=13812340000', headers: { cookie: 'kefu_session=secret-cookie' } });
+    await app.close();
+    const entries = lines.map((l) => JSON.parse(l) as { req?: { method?: string; url?: string }; res?: { statusCode?: number } });
+    const incoming = entries.find((e) => e.req);
+    expect(incoming?.req).toMatchObject({ method: 'GET', url: '/api/buyers?q=138****0000' });
+    expect(entries.find((e) => e.res)?.res).toEqual({ statusCode: 200 });
+    const out = lines.join('');
+    expect(out).not.toContain('13812340000');
+    expect(out).not.toContain('secret-cookie');
   });
 });
