@@ -7,6 +7,28 @@ export type Db = Kysely<Database> | Transaction<Database>;
 export const isSqlite = (db: Db): boolean => db.getExecutor().adapter instanceof SqliteAdapter;
 
 const pgTexts = new Map<string, string>();
+const texts = new Map<string, string>();
+
+/**
+ * Statement text built once per `key` (include the row count: lists cut by `pieces` or padded to powers of two come in
+ * few sizes, so the texts repeat and stay prepared in the connection's statement cache). Bounded: past 2,000 texts the
+ * memo starts over. Keys are global: prefix them with the module.
+ */
+export function sqlText(key: string, make: () => string): string {
+  let text = texts.get(key);
+  if (text === undefined) {
+    text = make();
+    if (texts.size >= 2000) texts.clear();
+    texts.set(key, text);
+  }
+  return text;
+}
+
+/** `?, ?, …`: `n` placeholders. */
+export const marks = (n: number): string => sqlText(`marks:${n}`, () => Array.from({ length: n }, () => '?').join(', '));
+
+/** `(?, ?, …), (…)`: `rows` tuples of `width` placeholders. */
+export const tuples = (rows: number, width: number): string => sqlText(`tuples:${rows}x${width}`, () => Array.from({ length: rows }, () => `(${marks(width)})`).join(', '));
 
 /**
  * SQL text written with `?` placeholders (and no other `?`) as a query for `db`, run as it is without the query

@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { isValidTimeZone, type BusinessHours } from '@kefu/core';
 import { sql, type Kysely, type Transaction } from 'kysely';
-import { type Db, isSqlite, pieces, rawQuery } from '../../storage/raw-sql.js';
+import { type Db, isSqlite, marks, pieces, rawQuery, tuples } from '../../storage/raw-sql.js';
 import type { Database } from '../../storage/schema.js';
 import {
   buildFacts,
@@ -23,15 +23,6 @@ import {
 async function run<R = Record<string, unknown>>(db: Db, text: string, params: readonly unknown[]): Promise<R[]> {
   return (await db.executeQuery<R>(rawQuery(db, text, params))).rows;
 }
-const texts = new Map<string, string>();
-const memo = (k: string, make: () => string): string => {
-  let t = texts.get(k);
-  if (t === undefined) texts.set(k, (t = make()));
-  return t;
-};
-const marks = (n: number): string => memo(`m${n}`, () => Array.from({ length: n }, () => '?').join(', '));
-/** `(?, ?, …), (…)`: `rows` tuples of `width` placeholders. */
-const tuples = (rows: number, width: number): string => memo(`t${rows}x${width}`, () => Array.from({ length: rows }, () => `(${marks(width)})`).join(', '));
 /**
  * Statement texts repeat (and stay prepared in the connection's cache) when lists come in few sizes: IN lists are
  * padded to a power of two with their last value, and multi-row INSERTs are cut into power-of-two pieces.

@@ -1,5 +1,5 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
-import { pieces, rawQuery } from '../../storage/raw-sql.js';
+import { pieces, rawQuery, sqlText, tuples } from '../../storage/raw-sql.js';
 import type { Database, FaqEntriesTable, ProductsTable, QuickRepliesTable } from '../../storage/schema.js';
 
 export type QuickReplyRow = QuickRepliesTable;
@@ -274,17 +274,8 @@ export class AssistRepository {
   }
 }
 
-/** `update <table> set scenario … from (values (?, ?), …)` for `rows` rows, memoised. */
-const updateTexts = new Map<string, string>();
-function scenarioUpdate(table: 'messages' | 'conversations', rows: number): string {
-  const key = `${table}:${rows}`;
-  let text = updateTexts.get(key);
-  if (text === undefined) {
-    const tuples = Array.from({ length: rows }, () => '(?, ?)').join(', ');
-    text = `update ${table} set scenario = v.column2 from (values ${tuples}) as v where "${table}".id = v.column1`;
-    updateTexts.set(key, text);
-  }
-  return text;
-}
+/** `update <table> set scenario … from (values (?, ?), …)` for `rows` rows. */
+const scenarioUpdate = (table: 'messages' | 'conversations', rows: number): string =>
+  sqlText(`assist:scenario:${table}:${rows}`, () => `update ${table} set scenario = v.column2 from (values ${tuples(rows, 2)}) as v where "${table}".id = v.column1`);
 
 const SCENARIO_CHUNK = 512;

@@ -3,7 +3,7 @@ import type { CompiledQuery, Kysely, Transaction } from 'kysely';
 import { AppError } from '../../http/errors.js';
 import { type CommitSync, passThroughCommitSync } from '../../storage/commit-sync.js';
 import { newId } from '../../storage/ids.js';
-import { rawQuery } from '../../storage/raw-sql.js';
+import { rawQuery, sqlText, tuples } from '../../storage/raw-sql.js';
 import type { Database } from '../../storage/schema.js';
 import type { ConversationRow, MessageRow } from './conversations.presenter.js';
 
@@ -47,9 +47,8 @@ const MESSAGE_COLUMNS = ['id', 'shop_id', 'conversation_id', 'seq', 'client_id',
 
 /** SQL text (with `?` placeholders) of the writer's statements for `rows` rows; parameters in the order the writer pushes them. */
 function statementText(kind: string, rows: number): string {
-  const tuples = (width: number, inner = '') => Array.from({ length: rows }, () => inner || `(${Array(width).fill('?').join(', ')})`).join(', ');
-  if (kind === 'existing') return `select * from messages where (conversation_id, client_id) in (values ${tuples(2)})`;
-  if (kind === 'insert') return `insert into messages (${MESSAGE_COLUMNS.join(', ')}) values ${tuples(MESSAGE_COLUMNS.length)}`;
+  if (kind === 'existing') return `select * from messages where (conversation_id, client_id) in (values ${tuples(rows, 2)})`;
+  if (kind === 'insert') return `insert into messages (${MESSAGE_COLUMNS.join(', ')}) values ${tuples(rows, MESSAGE_COLUMNS.length)}`;
   const cls = kind.slice('bump:'.length) as SenderClass;
   const sets = ['last_seq = conversations.last_seq + v.column2', 'updated_at = ?'];
   if (cls !== 'note') sets.push('last_message_at = ?');
@@ -61,7 +60,7 @@ function statementText(kind: string, rows: number): string {
     sets.push('unread = 0', 'waiting_since = null', 'agent_read_seq = conversations.last_seq + v.column2');
   }
   return (
-    `update conversations set ${sets.join(', ')} from (values ${tuples(3, '(?, cast(? as integer), ?)')}) as v ` +
+    `update conversations set ${sets.join(', ')} from (values ${Array.from({ length: rows }, () => '(?, cast(? as integer), ?)').join(', ')}) as v ` +
     `where conversations.id = v.column1 and conversations.shop_id = v.column3 returning ${CONVERSATION_COLUMNS.map((col) => `conversations.${col}`).join(', ')}`
   );
 }
@@ -84,7 +83,6 @@ export class MessageWriter {
   private settling: Promise<void> = Promise.resolve();
   private yieldBetweenBatches = false;
   private readonly commits: CommitSync;
-  private readonly texts = new Map<string, string>();
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -265,7 +263,7 @@ export class MessageWriter {
     for (let i = 0; i < rows.length; i += 100) {
       const part = rows.slice(i, i + 100);
       const params: unknown[] = [];
-      for (const m of part) params.push(m.id, m.shop_id, m.conversation_id, m.seq, m.client_id, m.sender, m.agent_id, m.kind, m.text, m.payload, m.created_at);
+      for (const m of part) for (const col of MESSAGE_COLUMNS) params.push(m[col]);
       await trx.executeQuery(this.query('insert', part.length, params));
     }
     // Retries (stored earlier, or twice in this batch) answer with the stored message.
@@ -332,14 +330,7 @@ export class MessageWriter {
    * without the query builder (`rawQuery`): compiling them on every batch cost more than running them.
    */
   private query(kind: 'existing' | 'insert' | `bump:${SenderClass}`, rows: number, params: unknown[]): CompiledQuery {
-    const k = `${kind}:${rows}`;
-    let text = this.texts.get(k);
-    if (text === undefined) {
-      text = statementText(kind, rows);
-      if (this.texts.size > 2000) this.texts.clear();
-      this.texts.set(k, text);
-    }
-    return rawQuery(this.db, text, params);
+    return rawQuery(this.db, sqlText(`writer:${kind}:${rows}`, () => statementText(kind, rows)), params);
   }
 
   /** Resolves when everything queued so far is committed (tests, shutdown). */
