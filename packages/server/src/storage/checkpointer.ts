@@ -55,10 +55,11 @@ parentPort.postMessage('ready');
 export function startCheckpointer(
   raw: SQLite.Database,
   path: string,
-  opts: { thresholdBytes?: number; intervalMs?: number; backstopPages?: number; normalPages?: number } = {},
+  opts: { thresholdBytes?: number; intervalMs?: number; backstopPages?: number } = {},
 ): Checkpointer {
   const threshold = opts.thresholdBytes ?? 16 * 1024 * 1024;
-  const normalPages = opts.normalPages ?? 10_000;
+  // The connection's own setting, put back if the worker dies.
+  const normalPages = Number(raw.pragma('wal_autocheckpoint', { simple: true }));
   const stats = { runs: 0, busyMs: 0, failures: 0 };
   const worker = new Worker(WORKER, { eval: true, workerData: { module: createRequire(import.meta.url).resolve('better-sqlite3'), path } });
   worker.unref();

@@ -175,7 +175,9 @@ export class RollupWriter {
   private settle(shopId: string, part: string[]): void {
     if (!this.waiters.length) return;
     for (const b of part) for (const w of this.waiters) w.left.delete(`${shopId}\0${b}`);
-    this.waiters = this.waiters.filter((w) => (w.left.size ? true : (w.resolve(), false)));
+    const done = this.waiters.filter((w) => w.left.size === 0);
+    this.waiters = this.waiters.filter((w) => w.left.size > 0);
+    for (const w of done) w.resolve();
   }
 
   /** Recomputes everything marked so far, at full speed; resolves when the rollups include it. */
