@@ -1,6 +1,7 @@
 // Realtime gateway throughput and latency against a bare `ws` relay (no DB), same clients, same run.
 import { fork } from 'node:child_process';
-import { closeSync, fdatasyncSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fdatasyncSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { Session } from 'node:inspector';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -141,7 +142,23 @@ export const bench: Bench = {
         gcObserver[which].disconnect();
       }
     };
-    const cpuMarks = { kefu: marker('kefu'), relay: marker('relay') };
+    // KEFU_BENCH_RT_PROFILE=<file>: a CPU profile of the server's latency phase (open it in Chrome's DevTools).
+    const profileTo = process.env.KEFU_BENCH_RT_PROFILE;
+    const profiler = profileTo ? new Session() : null;
+    const profiling = (which: 'kefu' | 'relay', phase: string) => {
+      if (!profiler || which !== 'kefu') return;
+      if (phase === 'latency-start') {
+        profiler.connect();
+        profiler.post('Profiler.enable', () => profiler.post('Profiler.start'));
+      }
+      if (phase === 'latency-end')
+        profiler.post('Profiler.stop', (err, res) => {
+          if (!err) writeFileSync(profileTo!, JSON.stringify(res.profile));
+          profiler.disconnect();
+        });
+    };
+    const marks = { kefu: marker('kefu'), relay: marker('relay') };
+    const cpuMarks = { kefu: (p: string) => (marks.kefu(p), profiling('kefu', p)), relay: marks.relay };
     const server = await startServer({ ...defaultConfig(dir), port: 0, dbPath: join(dir, 'kefu.db'), dataDir: dir, demo: true, scryptLogN: 10, logLevel: 'silent' });
     let kefu: DriverResult;
     let rate: number;
