@@ -13,8 +13,18 @@ describe('KPI dashboard', () => {
   it("renders the demo shop's charts and opens the buyers behind an agent's conversion", async () => {
     const page = await h.newPage({ width: 1366, height: 768 });
     await h.login(page);
+    const answer = page.waitForResponse((r) => /\/kpis\?/.test(r.url()) && r.request().method() === 'GET');
     await page.goto(`${h.baseUrl}/dashboard`);
     await page.getByTestId('agent-table').waitFor();
+    // Payment reminders of the period, by script title, as the API computed them (the demo has two weeks of them).
+    const urging = ((await (await answer).json()) as { urging: Array<{ title: string; reminded: number; paid: number }> }).urging;
+    expect(urging.length).toBeGreaterThan(1);
+    const urgeRows = page.getByTestId('urge-table').locator('tbody tr.ant-table-row');
+    await expect.poll(() => urgeRows.count()).toBe(urging.length);
+    for (const [i, u] of urging.entries()) {
+      const cells = await urgeRows.nth(i).locator('td').allInnerTexts();
+      expect(cells.slice(0, 3)).toEqual([u.title, String(u.reminded), String(u.paid)]);
+    }
     // ECharts draws on canvas: each chart holds one once it has data.
     for (const chart of ['chart-trend', 'chart-funnel', 'chart-scenarios']) {
       await expect.poll(() => page.getByTestId(chart).locator('canvas').count(), { timeout: 15_000 }).toBeGreaterThan(0);

@@ -1,9 +1,9 @@
-import { makeZone } from '@kefu/core';
+import { DEFAULT_STEP_SCRIPTS, makeZone } from '@kefu/core';
 import type { Insertable } from 'kysely';
 import type { AppContext } from '../app-context.js';
 import { rng } from '../modules/analytics/generate.js';
 import { rebuildShop } from '../modules/analytics/rollup.store.js';
-import type { BuyersTable, ConversationsTable, MessagesTable, OrdersTable, ReplyUsageTable } from '../storage/schema.js';
+import type { BuyersTable, ConversationsTable, MessagesTable, OrdersTable, ReplyUsageTable, UrgeRemindersTable } from '../storage/schema.js';
 import type { DemoSeeder } from './seed-demo.js';
 
 const SEC = 1000;
@@ -179,8 +179,44 @@ export async function seedAnalyticsShop(ctx: AppContext, plan: Plan, now = Date.
     await put('messages', msgs);
     await put('orders', orders);
     if (usage.length) await put('reply_usage', usage).catch(() => undefined);
+    // Payment reminders the urging module would have sent for these orders (30 min and 24 h after the order while
+    // unpaid), with their script statistics, so the dashboard and the urging page have a history.
+    const reminders = demoReminders(plan.shopId, orders, now, r);
+    for (let i = 0; i < reminders.length; i += 50) await trx.insertInto('urge_reminders').values(reminders.slice(i, i + 50)).execute();
+    const stats = new Map<string, { script_id: string; step: number; sent: number; outcomes: number; paid: number }>();
+    for (const x of reminders) {
+      const o = orders.find((y) => y.id === x.order_id)!;
+      const key = `${x.script_id}/${x.step}`;
+      const st = stats.get(key) ?? { script_id: x.script_id, step: x.step, sent: 0, outcomes: 0, paid: 0 };
+      st.sent++;
+      const paidIn = o.paid_at != null && Number(o.paid_at) - x.sent_at <= 72 * HOUR;
+      if (paidIn || now - x.sent_at > 72 * HOUR) {
+        st.outcomes++;
+        if (paidIn) st.paid++;
+      }
+      stats.set(key, st);
+    }
+    if (stats.size) await trx.insertInto('urge_script_stats').values([...stats.values()].map((x) => ({ shop_id: plan.shopId, ...x }))).execute();
   });
   await rebuildShop(db, plan.shopId);
+}
+
+function demoReminders(shopId: string, orders: readonly Insertable<OrdersTable>[], now: number, r: () => number): UrgeRemindersTable[] {
+  const out: UrgeRemindersTable[] = [];
+  for (const o of orders) {
+    const created = Number(o.created_at);
+    const paid = o.paid_at == null ? null : Number(o.paid_at);
+    const used: string[] = [];
+    [30 * MIN, 24 * HOUR].forEach((after, step) => {
+      const at = created + after + Math.floor(r() * MIN);
+      if (at >= now || (paid !== null && paid <= at) || o.refund_status === 'refunded') return;
+      const choices = DEFAULT_STEP_SCRIPTS[step]!.filter((x) => !used.includes(x));
+      const script = choices[Math.floor(r() * choices.length)]!;
+      used.push(script);
+      out.push({ order_id: o.id!, step, shop_id: shopId, script_id: script, sent_at: at });
+    });
+  }
+  return out;
 }
 
 function demoOrder(plan: Plan, ext: string, buyerId: string | null, nick: string, created: number, paid: number | null, r: () => number): Insertable<OrdersTable> {

@@ -260,6 +260,15 @@ export interface UrgeScriptStatsTable {
   paid: ColumnType<number, number | undefined, number>;
 }
 
+/** One payment reminder sent (the dashboard's per-period 催付成功率). */
+export interface UrgeRemindersTable {
+  order_id: string;
+  step: number;
+  shop_id: string;
+  script_id: string;
+  sent_at: number;
+}
+
 export interface SmsOutboxTable {
   id: string;
   shop_id: string;
@@ -582,6 +591,7 @@ export interface Database {
   shop_commerce_settings: ShopCommerceSettingsTable;
   urge_plans: UrgePlansTable;
   urge_script_stats: UrgeScriptStatsTable;
+  urge_reminders: UrgeRemindersTable;
   sms_outbox: SmsOutboxTable;
   order_imports: OrderImportsTable;
   quick_replies: QuickRepliesTable;

@@ -1,6 +1,7 @@
 import {
   drillDown,
   formatDay,
+  URGING_SCRIPTS,
   formatDuration,
   formatMoney,
   formatRate,
@@ -37,10 +38,26 @@ export interface DashboardDto {
   scenarios: Array<{ scenario: string; buyerDays: number; messages: number }>;
   /** Quick-reply usage and the buyers who ordered within the window after one (reply_usage); null when unavailable. */
   quickReplies: Array<{ replyId: string; title: string; uses: number; buyers: number; converted: number; rate: number | null }> | null;
-  /** Payment-reminder scripts (urge_script_stats, all time); null when unavailable. */
-  urging: Array<{ script: string; sent: number; paid: number; rate: number | null }> | null;
+  /**
+   * 催付成功率 per reminder script for the period (KPIS.md, as core `computeKpis`'s `urgeSuccess`): orders reminded in the
+   * period while unpaid (the first reminder of each script per order), how many were paid within the attribution window
+   * after it, and how many are still open (unpaid, window not over yet). Null when unavailable.
+   */
+  urging: UrgingRow[] | null;
   queryMs: number;
 }
+
+export interface UrgingRow {
+  script: string;
+  /** The script's title (催付话术), or its id when it is not one of the built-in scripts. */
+  title: string;
+  reminded: number;
+  paid: number;
+  pending: number;
+  rate: number | null;
+}
+
+const URGE_TITLES = new Map(URGING_SCRIPTS.map((x) => [x.id, x.title]));
 
 const ratio = (a: number, b: number): number | null => (b === 0 ? null : a / b);
 
@@ -109,7 +126,7 @@ export class AnalyticsService {
       queryKpis(this.db, shopId, from, to, s),
       queryScenarios(this.db, shopId, from, to, s),
       this.quickReplies(shopId, range.start, range.end, s.attributionWindowHours),
-      this.urging(shopId),
+      this.urging(shopId, range.start, range.end, s.attributionWindowHours),
     ]);
     const names = await this.agentNames(kpis.byAgent.map((a) => a.agent));
     return {
@@ -233,11 +250,29 @@ export class AnalyticsService {
     }
   }
 
-  private async urging(shopId: string): Promise<DashboardDto['urging']> {
+  /**
+   * Reminders sent in [start, end) (`urge_reminders`, by the shop-zone days of the period), the engine's way: a reminder
+   * of an order already paid is not one; each script counts an order once, from its first reminder in the period; paid
+   * within `windowHours` after that reminder is a success. A few rows per unpaid order: read directly, not rolled up.
+   */
+  async urging(shopId: string, start: number, end: number, windowHours: number, now = Date.now()): Promise<DashboardDto['urging']> {
+    const win = windowHours * 3_600_000;
     try {
-      const r = await sql<Record<string, unknown>>`SELECT script_id, SUM(sent) AS sent, SUM(paid) AS paid
-        FROM urge_script_stats WHERE shop_id = ${shopId} GROUP BY script_id ORDER BY script_id`.execute(this.db);
-      return r.rows.map((x) => ({ script: String(x.script_id), sent: Number(x.sent), paid: Number(x.paid), rate: ratio(Number(x.paid), Number(x.sent)) }));
+      const r = await sql<Record<string, unknown>>`SELECT r.script_id AS script_id, COUNT(*) AS reminded,
+          SUM(CASE WHEN o.paid_at IS NOT NULL AND o.paid_at - r.first_at <= ${win} THEN 1 ELSE 0 END) AS paid,
+          SUM(CASE WHEN o.paid_at IS NULL AND o.status = 'unpaid' AND r.first_at > ${now - win} THEN 1 ELSE 0 END) AS pending
+        FROM (SELECT u.script_id AS script_id, u.order_id AS order_id, MIN(u.sent_at) AS first_at
+            FROM urge_reminders u JOIN orders p ON p.id = u.order_id AND p.shop_id = u.shop_id
+            WHERE u.shop_id = ${shopId} AND u.sent_at >= ${start} AND u.sent_at < ${end} AND (p.paid_at IS NULL OR p.paid_at > u.sent_at)
+            GROUP BY u.script_id, u.order_id) r
+        JOIN orders o ON o.id = r.order_id
+        GROUP BY r.script_id ORDER BY r.script_id`.execute(this.db);
+      return r.rows.map((x) => {
+        const script = String(x.script_id);
+        const reminded = Number(x.reminded);
+        const paid = Number(x.paid);
+        return { script, title: URGE_TITLES.get(script) ?? script, reminded, paid, pending: Number(x.pending), rate: ratio(paid, reminded) };
+      });
     } catch {
       return null;
     }
@@ -283,6 +318,11 @@ export class AnalyticsService {
     for (const x of k.byAgent) {
       lines.push([x.agentName, String(x.inquirers), String(x.orderers), String(x.payers), formatRate(x.inquiryToPayment), formatMoney(x.revenue), String(x.paidOrders),
         formatMoney(x.perCustomerValue), formatDuration(x.avgResponseSec), formatDuration(x.firstResponseSec), formatRate(x.refundRate)]);
+    }
+    if (d.urging && d.urging.length > 0) {
+      lines.push([]);
+      lines.push(['催付话术', '催付订单', '催后付款', '待定', '催付成功率']);
+      for (const x of d.urging) lines.push([x.title, String(x.reminded), String(x.paid), String(x.pending), formatRate(x.rate)]);
     }
     return toCsv(lines);
   }

@@ -8,6 +8,7 @@ import { Scheduler } from '../../scheduler/scheduler.js';
 import type { Storage } from '../../storage/create-db.js';
 import { newId } from '../../storage/ids.js';
 import { ApiClient, startTestServer, testStorage, type Engine, type TestServer } from '../../test/harness.js';
+import { AnalyticsService } from '../analytics/analytics.service.js';
 import { commerceOf } from './commerce.js';
 import { signWebhook } from './orders.webhook.js';
 
@@ -234,7 +235,15 @@ export function commerceContract(engine: Engine): void {
     it('urging scripts report and settings', async () => {
       const r = await owner.get(`/api/shops/${shopId}/urging/scripts`);
       expect(r.body.scripts.map((s: { scriptId: string }) => s.scriptId).sort()).toEqual(['urge_1', 'urge_2', 'urge_3', 'urge_4', 'urge_5']);
-      expect(r.body.scripts[0]).toMatchObject({ low: 0, high: 1 });
+      // The demo shop's reminder history (seed-analytics): every script has been sent, paid ones have an interval.
+      for (const x of r.body.scripts as Array<{ sent: number; outcomes: number; paid: number; low: number; high: number }>) {
+        expect(x.sent).toBeGreaterThan(0);
+        expect(x.paid).toBeLessThanOrEqual(x.outcomes);
+        expect(x.low).toBeLessThanOrEqual(x.high);
+        expect(x.low).toBeGreaterThanOrEqual(0);
+        expect(x.high).toBeLessThanOrEqual(1);
+      }
+      expect((r.body.scripts as Array<{ paid: number }>).some((x) => x.paid > 0)).toBe(true);
       const put = await owner.request('PUT', `/api/shops/${shopId}/urging/settings`, { maxPerOrder: 2, quietHours: { start: '23:00', end: '07:30' } });
       expect(put.body.settings).toMatchObject({ maxPerOrder: 2, quietHours: { start: '23:00', end: '07:30' } });
       expect((await agent.request('PUT', `/api/shops/${shopId}/urging/settings`, { maxPerOrder: 1 })).status).toBe(403);
@@ -323,6 +332,12 @@ export function commerceContract(engine: Engine): void {
       const report = await commerceOf(p2).urging.scripts(shopId);
       expect(report.reduce((s, r) => s + r.sent, 0)).toBe(2);
       expect(report.reduce((s, r) => s + r.paid, 0)).toBe(2);
+      // Each reminder sent is logged once (the crashed attempt left none), and the dashboard's period figures count them.
+      const logged = await storage.db.selectFrom('urge_reminders').select(['step', 'script_id', 'sent_at']).where('order_id', '=', row.id).orderBy('step').execute();
+      expect(logged.map((r) => [r.step, Number(r.sent_at)])).toEqual([[0, Date.parse('2024-05-01T02:31:00Z')], [1, Date.parse('2024-05-02T02:02:01Z')]]);
+      const dash = await new AnalyticsService(storage.db).dashboard(shopId, '2024-05-01', '2024-05-02');
+      expect(dash.urging!.map((x) => [x.script, x.reminded, x.paid])).toEqual(logged.map((r) => [r.script_id, 1, 1]).sort());
+      expect((await new AnalyticsService(storage.db).dashboard(shopId, '2024-05-03', '2024-05-04')).urging).toEqual([]);
       await p2.scheduler.stop();
       await p3.scheduler.stop();
     });

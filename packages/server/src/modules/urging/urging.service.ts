@@ -276,6 +276,11 @@ export class UrgingService {
     const sent = markSent(taken, due.step, scriptId, now);
     if (!(await this.savePlan(trx, job.shopId, rec, sent, now))) return { cancel: 'plan changed' };
     await this.bumpStats(trx, job.shopId, scriptId, due.step, { sent: 1, outcomes: 0, paid: 0 });
+    await trx
+      .insertInto('urge_reminders')
+      .values({ order_id: orderId, step: due.step, shop_id: job.shopId, script_id: scriptId, sent_at: now })
+      .onConflict((oc) => oc.columns(['order_id', 'step']).doNothing())
+      .execute();
 
     const order = rowToOrder(row);
     const shop = await trx.selectFrom('shops').select(['name']).where('id', '=', job.shopId).executeTakeFirst();

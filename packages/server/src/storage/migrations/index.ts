@@ -9,6 +9,7 @@ import * as m0007 from './0007_rollups.js';
 import * as m0008 from './0008_quality.js';
 import * as m0009 from './0009_rollups_money.js';
 import * as m0010 from './0010_rollup_stamps.js';
+import * as m0011 from './0011_urge_reminders.js';
 
 /** Dialect facts a migration needs to emit the same schema on SQLite and PostgreSQL. */
 export interface MigrationContext {
@@ -33,6 +34,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, MigrationModule]> = [
   ['0008_quality', m0008],
   ['0009_rollups_money', m0009],
   ['0010_rollup_stamps', m0010],
+  ['0011_urge_reminders', m0011],
 ];
 
 export function migrationProvider(ctx: MigrationContext): MigrationProvider {

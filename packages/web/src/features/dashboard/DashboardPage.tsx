@@ -305,15 +305,16 @@ export function DashboardPage() {
         </Col>
       </Row>
 
-      <Card size="small" title={t('kpi.urge.title')} extra={<Typography.Text type="secondary" style={{ fontSize: 12 }}>{t('kpi.urge.allTime')}</Typography.Text>} style={{ marginBottom: 12 }}>
+      <Card size="small" title={t('kpi.urge.title')} extra={<Typography.Text type="secondary" style={{ fontSize: 12 }}>{t('kpi.urge.hint', { hours: data?.settings.attributionWindowHours ?? 72 })}</Typography.Text>} style={{ marginBottom: 12 }}>
         {data?.urging === null ? (
           <Empty description={t('kpi.urge.missing')} />
         ) : (
-          <Table size="small" rowKey="script" pagination={false} dataSource={data?.urging ?? []} locale={{ emptyText: t('kpi.urge.empty') }}
+          <Table data-testid="urge-table" size="small" rowKey="script" pagination={false} dataSource={data?.urging ?? []} locale={{ emptyText: t('kpi.urge.empty') }}
             columns={[
-              { title: t('kpi.urge.script'), dataIndex: 'script' },
-              { title: t('kpi.urge.sent'), dataIndex: 'sent', align: 'right' },
+              { title: t('kpi.urge.script'), dataIndex: 'title' },
+              { title: t('kpi.urge.reminded'), dataIndex: 'reminded', align: 'right' },
               { title: t('kpi.urge.paid'), dataIndex: 'paid', align: 'right' },
+              { title: t('kpi.urge.pending'), dataIndex: 'pending', align: 'right' },
               { title: t('kpi.urge.rate'), key: 'rate', align: 'right', render: (_: unknown, r: { rate: number | null }) => fmt.rate(r.rate) },
             ]} />
         )}

@@ -33,7 +33,8 @@ export interface Dashboard {
   kpis: KpiFigures & { byDay: Array<KpiFigures & { day: string }>; byAgent: KpiAgentRow[]; shop: { revenue: number; paidOrders: number } };
   scenarios: Array<{ scenario: string; buyerDays: number; messages: number }>;
   quickReplies: Array<{ replyId: string; title: string; uses: number; buyers: number; converted: number; rate: number | null }> | null;
-  urging: Array<{ script: string; sent: number; paid: number; rate: number | null }> | null;
+  /** 催付成功率 per script for the period: orders reminded, paid within the window, still open. */
+  urging: Array<{ script: string; title: string; reminded: number; paid: number; pending: number; rate: number | null }> | null;
   queryMs: number;
 }
 export interface Live {

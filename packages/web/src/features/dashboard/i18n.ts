@@ -26,7 +26,10 @@ const zhCN = {
   funnel: { title: '转化漏斗', replied: '已回复' },
   scenario: { title: '买家在问什么', buyerDays: '咨询人次', messages: '消息数', empty: '这个时段还没有分好类的买家消息' },
   quick: { title: '快捷短语使用与转化', reply: '短语', uses: '使用次数', buyers: '买家数', converted: '之后下单', rate: '转化率', empty: '这个时段没有使用快捷短语', missing: '快捷短语统计尚未启用' },
-  urge: { title: '催付话术成功率', script: '话术', sent: '发送', paid: '催后付款', rate: '成功率', empty: '还没有催付记录', missing: '催付统计尚未启用', allTime: '全部时间' },
+  urge: {
+    title: '催付话术成功率', script: '话术', reminded: '催付订单', paid: '催后付款', pending: '待定', rate: '成功率', empty: '这个时段没有发出催付', missing: '催付统计尚未启用',
+    hint: '按催付发出的日期；催后 {{hours}} 小时内付款算成功；待定 = 还没付款、{{hours}} 小时还没到',
+  },
   drill: {
     title: '{{figure}} · 明细', agentSuffix: '（{{agent}}）', daySuffix: '（{{day}}）', total: '共 {{n}} 条', truncated: '只显示前 {{n}} 条，完整明细请导出',
     buyer: '买家', firstInquiry: '首次咨询', day: '日期', orders: '订单', paidOrders: '已付款', agents: '接待客服', firstResponse: '首次响应',
@@ -66,7 +69,10 @@ const en: typeof zhCN = {
   funnel: { title: 'Funnel', replied: 'Replied' },
   scenario: { title: 'What buyers ask about', buyerDays: 'Buyer-days', messages: 'Messages', empty: 'No classified buyer messages in this period' },
   quick: { title: 'Quick replies: use and conversion', reply: 'Reply', uses: 'Uses', buyers: 'Buyers', converted: 'Ordered after', rate: 'Conversion', empty: 'No quick replies used in this period', missing: 'Quick-reply statistics are not enabled' },
-  urge: { title: 'Payment reminders by script', script: 'Script', sent: 'Sent', paid: 'Paid after', rate: 'Success', empty: 'No reminders yet', missing: 'Reminder statistics are not enabled', allTime: 'all time' },
+  urge: {
+    title: 'Payment reminders by script', script: 'Script', reminded: 'Orders reminded', paid: 'Paid after', pending: 'Open', rate: 'Success', empty: 'No reminders sent in this period', missing: 'Reminder statistics are not enabled',
+    hint: 'By the day the reminder went out; paid within {{hours}} h counts as success; open = unpaid, {{hours}} h not over yet',
+  },
   drill: {
     title: '{{figure}} · details', agentSuffix: ' ({{agent}})', daySuffix: ' ({{day}})', total: '{{n}} rows', truncated: 'Showing the first {{n}}; export for all rows',
     buyer: 'Buyer', firstInquiry: 'First enquiry', day: 'Day', orders: 'Orders', paidOrders: 'Paid', agents: 'Agents', firstResponse: 'First response',

@@ -1,0 +1,3 @@
+import { urgingKpiContract } from './urging-kpi.contract.js';
+
+urgingKpiContract('sqlite');
