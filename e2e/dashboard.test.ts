@@ -48,6 +48,39 @@ describe('KPI dashboard', () => {
     expect(await page.locator('.ant-drawer-body').innerText()).toContain('小美');
   });
 
+  it('a settings change rebuilds in the background and the figures follow; an interrupted rebuild can be started again', async () => {
+    const page = await h.newPage({ width: 1366, height: 768 });
+    await h.login(page);
+    const db = h.server.ctx.storage.db;
+    const shop = await db.selectFrom('shops').select('id').where('name', '=', '山野户外旗舰店').executeTakeFirstOrThrow();
+    const payers = async () => Number((await page.getByTestId('kpi-payers').locator('.ant-statistic-content-value').innerText()).replace(/,/g, ''));
+    await page.goto(`${h.baseUrl}/dashboard`);
+    await page.getByTestId('agent-table').waitFor();
+    const before = await payers();
+
+    // Attribution window 72 h → 1 h: fewer buyers pay within it. The save returns at once; the banner (or, on a fast
+    // machine, the done message) follows, and the figures are the new ones.
+    await page.getByRole('button', { name: /统计设置/ }).click();
+    const win = page.locator('.ant-drawer input#attributionWindowHours');
+    await win.fill('1');
+    await page.locator('.ant-drawer').getByRole('button', { name: /保\s*存/ }).click();
+    await page.getByText('已保存，正在后台按新设置重算汇总').waitFor();
+    await expect.poll(async () => (await db.selectFrom('kpi_settings').select('built_with').where('shop_id', '=', shop.id).executeTakeFirstOrThrow()).built_with, { timeout: 20_000 }).not.toMatch(/^rebuilding:/);
+    await expect.poll(payers, { timeout: 20_000 }).toBeLessThan(before);
+    expect(await page.getByTestId('rebuild-progress').count()).toBe(0);
+
+    // A rebuild whose process stopped: the dashboard says so and an owner starts it again.
+    await db.updateTable('kpi_settings').set({ built_with: 'rebuilding:gone', attribution_window_hours: 72 }).where('shop_id', '=', shop.id).execute();
+    await page.reload();
+    const due = page.getByTestId('rebuild-due');
+    await due.waitFor();
+    expect(await due.innerText()).toContain('上次重算中断');
+    await page.getByTestId('rebuild-start').click();
+    await page.getByText('汇总已按新设置重算完成').waitFor({ timeout: 20_000 });
+    await due.waitFor({ state: 'detached' });
+    await expect.poll(payers, { timeout: 10_000 }).toBe(before);
+  });
+
   it('shows the English dashboard', async () => {
     const page = await h.newPage({ lang: 'en', width: 1366, height: 768 });
     await h.login(page);

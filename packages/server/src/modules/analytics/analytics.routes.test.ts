@@ -21,14 +21,14 @@ describe('KPI dashboard API', () => {
   }, 60_000);
   afterAll(async () => server?.cleanup());
 
-  async function engineFor(from: string, to: string) {
+  async function engineFor(from: string, to: string, attributionWindowHours = 72) {
     const db = server.ctx.storage.db;
     const convs = await db.selectFrom('conversations').select(['id', 'buyer_id']).where('shop_id', '=', shopId).execute();
     const buyerOf = new Map(convs.map((c) => [c.id, c.buyer_id]));
     const msgs = await db.selectFrom('messages').selectAll().where('shop_id', '=', shopId).orderBy('conversation_id').orderBy('seq').execute();
     const messages: RawMessage[] = msgs.map((m) => ({ buyer: buyerOf.get(m.conversation_id)!, sender: m.sender, agent: m.agent_id, kind: m.kind, at: Number(m.created_at) }));
     const orders = (await db.selectFrom('orders').selectAll().where('shop_id', '=', shopId).execute()).map(rawOrderOf);
-    return computeKpis(kpiInputOf(messages, orders), { from, to, tz: 'Asia/Shanghai' });
+    return computeKpis(kpiInputOf(messages, orders), { from, to, tz: 'Asia/Shanghai', attributionWindowHours });
   }
 
   it('serves the demo shop figures from rollups, equal to the engine over the raw rows', async () => {
@@ -97,20 +97,57 @@ describe('KPI dashboard API', () => {
     expect(after.kpis.answeredTurns).toBe(want.answeredTurns);
   });
 
-  it('settings: agents may read, only owner/supervisor change; a change of window rebuilds', async () => {
+  it('settings: agents may read, only owner/supervisor change; a change of window rebuilds in the background', async () => {
+    const service = analyticsFor(server.ctx).service;
     const s = await api.get(`/api/shops/${shopId}/kpis/settings`);
-    expect(s.body).toMatchObject({ timeZone: 'Asia/Shanghai', attributionWindowHours: 72, creditOn: 'payment', upToDate: true });
+    expect(s.body).toMatchObject({ timeZone: 'Asia/Shanghai', attributionWindowHours: 72, creditOn: 'payment', upToDate: true, rebuild: null });
     const bad = await api.request('PUT', `/api/shops/${shopId}/kpis/settings`, { timeZone: 'Mars/Base' });
     expect(bad.status).toBe(400);
     const put = await api.request('PUT', `/api/shops/${shopId}/kpis/settings`, { attributionWindowHours: 24, creditOn: 'order' });
     expect(put.status).toBe(200);
-    expect(put.body).toMatchObject({ attributionWindowHours: 24, creditOn: 'order', rebuilt: true, upToDate: true });
+    expect(put.body).toMatchObject({ attributionWindowHours: 24, creditOn: 'order', rebuilding: true });
+    await service.rebuilt(shopId);
+    expect((await api.get(`/api/shops/${shopId}/kpis/settings`)).body).toMatchObject({ attributionWindowHours: 24, creditOn: 'order', upToDate: true, rebuild: null });
+    // Credit on payment or order: both are rolled up, nothing to rebuild.
     const same = await api.request('PUT', `/api/shops/${shopId}/kpis/settings`, { creditOn: 'payment' });
-    expect(same.body.rebuilt).toBe(false);
+    expect(same.body).toMatchObject({ rebuilding: false, upToDate: true, creditOn: 'payment' });
+    const dash = (await api.get(`/api/shops/${shopId}/kpis`)).body;
+    const want = await engineFor(dash.period.from, dash.period.to, 24);
+    expect(want.orderers).not.toBe((await engineFor(dash.period.from, dash.period.to, 72)).orderers);
+    for (const f of ['inquirers', 'orderers', 'payers', 'revenue', 'paidOrders'] as const) expect(dash.kpis[f], f).toEqual(want[f]);
     const agent = new ApiClient(server.url);
     await agent.login('xiaomei@demo.kefu', server.demo!.password);
     expect((await agent.request('PUT', `/api/shops/${shopId}/kpis/settings`, { creditOn: 'order' })).status).toBe(403);
+    expect((await agent.request('POST', `/api/shops/${shopId}/kpis/rebuild`)).status).toBe(403);
     expect((await agent.get(`/api/shops/${shopId}/kpis`)).status).toBe(200);
+  });
+
+  it('a second change while a rebuild runs supersedes it: the figures are those of the last settings, counted once', async () => {
+    const service = analyticsFor(server.ctx).service;
+    expect((await api.request('PUT', `/api/shops/${shopId}/kpis/settings`, { attributionWindowHours: 48 })).body.rebuilding).toBe(true);
+    expect((await api.request('PUT', `/api/shops/${shopId}/kpis/settings`, { attributionWindowHours: 36 })).body.rebuilding).toBe(true);
+    await service.rebuilt(shopId);
+    expect((await api.get(`/api/shops/${shopId}/kpis/settings`)).body).toMatchObject({ attributionWindowHours: 36, upToDate: true, rebuild: null });
+    const dash = (await api.get(`/api/shops/${shopId}/kpis`)).body;
+    const want = await engineFor(dash.period.from, dash.period.to, 36);
+    for (const f of ['inquirers', 'orderers', 'payers', 'revenue', 'paidOrders', 'repliedInquirers'] as const) expect(dash.kpis[f], f).toEqual(want[f]);
+  });
+
+  it('a rebuild left unfinished (its process stopped) shows as due, and POST …/kpis/rebuild finishes it', async () => {
+    const service = analyticsFor(server.ctx).service;
+    await server.ctx.storage.db.updateTable('kpi_settings').set({ built_with: 'rebuilding:gone' }).where('shop_id', '=', shopId).execute();
+    const due = (await api.get(`/api/shops/${shopId}/kpis/settings`)).body;
+    expect(due).toMatchObject({ upToDate: false, rebuild: { running: false, buyers: 0, startedAt: null } });
+    expect((await api.get(`/api/shops/${shopId}/kpis`)).body.settings.upToDate).toBe(false);
+    // A change that needs no rebuild keeps it due.
+    expect((await api.request('PUT', `/api/shops/${shopId}/kpis/settings`, { creditOn: 'order' })).body).toMatchObject({ upToDate: false });
+    const started = await api.request('POST', `/api/shops/${shopId}/kpis/rebuild`);
+    expect(started.status).toBe(200);
+    await service.rebuilt(shopId);
+    expect((await api.get(`/api/shops/${shopId}/kpis/settings`)).body).toMatchObject({ upToDate: true, rebuild: null, creditOn: 'order', attributionWindowHours: 36 });
+    // Back to the defaults for the tests after this one.
+    await api.request('PUT', `/api/shops/${shopId}/kpis/settings`, { attributionWindowHours: 72, creditOn: 'payment' });
+    await service.rebuilt(shopId);
   });
 
   it('another organisation cannot read the figures', async () => {

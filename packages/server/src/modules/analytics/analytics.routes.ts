@@ -33,8 +33,9 @@ export function analyticsFor(ctx: AppContext): { service: AnalyticsService; writ
   if (!a) {
     const writer = new RollupWriter(ctx.storage.db).attach(ctx.events);
     writer.onError = (err) => ctx.log.error({ err }, 'rollup refresh failed');
-    ctx.onClose.push(() => writer.close());
-    a = { service: new AnalyticsService(ctx.storage.db), writer };
+    const service = new AnalyticsService(ctx.storage.db, (err, shopId) => ctx.log.error({ err, shopId }, 'rollup rebuild failed'));
+    ctx.onClose.push(() => service.close(), () => writer.close());
+    a = { service, writer };
     services.set(ctx, a);
   }
   return a;
@@ -127,7 +128,7 @@ export function analyticsRoutes(app: FastifyInstance, ctx: AppContext): void {
   route(app, {
     method: 'PUT',
     url: '/api/shops/:shopId/kpis/settings',
-    summary: '修改 KPI 设置（掌柜/主管）；影响统计口径时自动重建汇总',
+    summary: '修改 KPI 设置（掌柜/主管）；影响统计口径时在后台重建汇总（进度见 GET …/kpis/settings 的 rebuild）',
     tags: ['analytics'],
     auth: 'agent',
     params: Params,
@@ -137,6 +138,19 @@ export function analyticsRoutes(app: FastifyInstance, ctx: AppContext): void {
       assertRole(auth, 'owner', 'supervisor');
       const patch = Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined));
       return service.updateSettings(params.shopId, patch);
+    },
+  });
+  route(app, {
+    method: 'POST',
+    url: '/api/shops/:shopId/kpis/rebuild',
+    summary: '按当前设置在后台重建汇总（掌柜/主管；上次重建未完成时用）',
+    tags: ['analytics'],
+    auth: 'agent',
+    params: Params,
+    async handler({ auth, params }) {
+      assertShopAccess(auth, params.shopId);
+      assertRole(auth, 'owner', 'supervisor');
+      return service.rebuild(params.shopId);
     },
   });
 }

@@ -17,7 +17,8 @@ import { AppError } from '../../http/errors.js';
 import type { Database } from '../../storage/schema.js';
 import { engineSettings, kpiInputOf, type RollupSettings } from './rollup-facts.js';
 import { periodOf, queryKpis, queryScenarios, type RollupReport } from './rollup.query.js';
-import { buildKey, loadBuyers, loadSettings, rebuildShop, saveSettings } from './rollup.store.js';
+import { randomBytes } from 'node:crypto';
+import { buildKey, loadBuyers, loadSettings, rebuildingKey, RebuildStopped, REBUILDING, rebuildShop, saveSettings } from './rollup.store.js';
 
 const DRILL_LIMIT = 2000;
 
@@ -27,8 +28,22 @@ export interface KpiSettingsDto {
   attributionWindowHours: number;
   sessionGapHours: number;
   creditOn: 'payment' | 'order';
-  /** False when the rollups were built with other settings (a rebuild is due). */
+  /** False when the rollups were built with other settings, or are being rebuilt. */
   upToDate: boolean;
+  /**
+   * The rebuild after a settings change: running in this process (`buyers` of about `total` done), running elsewhere
+   * or left unfinished by a process that stopped (`running` false: a rebuild is due, POST …/kpis/rebuild), or the
+   * last one's failure. Null when the rollups are up to date.
+   */
+  rebuild: { running: boolean; buyers: number; total: number; startedAt: number | null; error: string | null } | null;
+}
+
+interface RebuildJob {
+  token: string;
+  buyers: number;
+  total: number;
+  startedAt: number;
+  done: Promise<void>;
 }
 
 export interface DashboardDto {
@@ -61,27 +76,91 @@ const URGE_TITLES = new Map(URGING_SCRIPTS.map((x) => [x.id, x.title]));
 
 const ratio = (a: number, b: number): number | null => (b === 0 ? null : a / b);
 
-function settingsDto(s: RollupSettings & { builtWith: string | null }): KpiSettingsDto {
+function settingsDto(s: RollupSettings & { builtWith: string | null }, job: RebuildJob | undefined, failed: string | undefined): KpiSettingsDto {
+  const upToDate = s.builtWith === null || s.builtWith === buildKey(s);
+  const mine = job && s.builtWith === rebuildingKey(job.token) ? job : undefined;
   return {
     timeZone: s.tz,
     businessHours: s.businessHours,
     attributionWindowHours: s.attributionWindowHours,
     sessionGapHours: s.sessionGapHours,
     creditOn: s.creditOn,
-    upToDate: s.builtWith === null || s.builtWith === buildKey(s),
+    upToDate,
+    rebuild: upToDate
+      ? null
+      : { running: mine !== undefined, buyers: mine?.buyers ?? 0, total: mine?.total ?? 0, startedAt: mine?.startedAt ?? null, error: mine ? null : (failed ?? null) },
   };
 }
 
 /** Dashboard queries (rollups only), drill-down (engine over the buyers behind the period), CSV and settings. */
 export class AnalyticsService {
-  constructor(private readonly db: Kysely<Database>) {}
+  /** Rebuilds running in this process, per shop. */
+  private readonly jobs = new Map<string, RebuildJob>();
+  /** The last rebuild failure per shop (cleared by the next start). */
+  private readonly failures = new Map<string, string>();
+  private readonly stop = { aborted: false };
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly log: (err: unknown, shopId: string) => void = () => {},
+  ) {}
 
   async settings(shopId: string): Promise<KpiSettingsDto> {
-    return settingsDto(await loadSettings(this.db, shopId));
+    return settingsDto(await loadSettings(this.db, shopId), this.jobs.get(shopId), this.failures.get(shopId));
   }
 
-  /** Saves settings; rebuilds the shop's rollups when a setting they depend on changed. */
-  async updateSettings(shopId: string, patch: Partial<Omit<KpiSettingsDto, 'upToDate'>>): Promise<KpiSettingsDto & { rebuilt: boolean }> {
+  /**
+   * Rebuilds the shop's rollups in the background with its current settings (after a settings change, or when one was
+   * left unfinished). The rollups read as not up to date until it ends; a newer one (another change, in any process)
+   * supersedes it: the old one stops before its next write. Resolves once it started.
+   */
+  async rebuild(shopId: string): Promise<KpiSettingsDto> {
+    const token = randomBytes(9).toString('base64url');
+    const cur = await loadSettings(this.db, shopId);
+    await saveSettings(this.db, shopId, cur, rebuildingKey(token));
+    this.startJob(shopId, token);
+    return this.settings(shopId);
+  }
+
+  private startJob(shopId: string, token: string): void {
+    const before = this.jobs.get(shopId);
+    this.failures.delete(shopId);
+    const job: RebuildJob = { token, buyers: 0, total: 0, startedAt: Date.now(), done: Promise.resolve() };
+    job.done = (async () => {
+      // One at a time in this process: the superseded one stops at its next write, then this one starts.
+      await before?.done;
+      if (this.stop.aborted) return;
+      const n = await this.db.selectFrom('conversations').select((eb) => eb.fn.countAll().as('n')).where('shop_id', '=', shopId).executeTakeFirst();
+      job.total = Number(n?.n ?? 0);
+      job.startedAt = Date.now();
+      await rebuildShop(this.db, shopId, { token, signal: this.stop, onProgress: (st) => (job.buyers = st.buyers) });
+    })().catch((err: unknown) => {
+      if (err instanceof RebuildStopped) return;
+      this.failures.set(shopId, err instanceof Error ? err.message : String(err));
+      this.log(err, shopId);
+    }).finally(() => {
+      if (this.jobs.get(shopId) === job) this.jobs.delete(shopId);
+    });
+    this.jobs.set(shopId, job);
+  }
+
+  /** Stops the running rebuilds (shutdown): each stops before its next write and stays due. */
+  async close(): Promise<void> {
+    this.stop.aborted = true;
+    await Promise.all([...this.jobs.values()].map((j) => j.done));
+  }
+
+  /** Resolves when the shop's rebuild (if one runs in this process) has ended. */
+  async rebuilt(shopId: string): Promise<void> {
+    for (let j = this.jobs.get(shopId); j; j = this.jobs.get(shopId)) await j.done;
+  }
+
+  /**
+   * Saves settings; when a setting the rollups depend on changed, starts their rebuild in the background
+   * (`rebuilding`; progress in `rebuild`). A change the rollups do not depend on (credit on payment or order: both are
+   * kept) applies at once.
+   */
+  async updateSettings(shopId: string, patch: Partial<Omit<KpiSettingsDto, 'upToDate' | 'rebuild'>>): Promise<KpiSettingsDto & { rebuilding: boolean }> {
     const cur = await loadSettings(this.db, shopId);
     const next: RollupSettings = {
       tz: patch.timeZone ?? cur.tz,
@@ -96,11 +175,17 @@ export class AnalyticsService {
     } catch (err) {
       throw new AppError('request.invalid', err instanceof Error ? err.message : '营业时间格式不对');
     }
-    const oldKey = cur.builtWith ?? buildKey(cur);
-    const rebuilt = buildKey(next) !== oldKey;
-    await saveSettings(this.db, shopId, next, rebuilt ? null : oldKey);
-    if (rebuilt) await rebuildShop(this.db, shopId, { settings: next });
-    return { ...(await this.settings(shopId)), rebuilt };
+    // What the rollups are (being) built with: a rebuild in progress builds the settings saved when it started.
+    const running = cur.builtWith?.startsWith(REBUILDING) ?? false;
+    const oldKey = running ? buildKey(cur) : (cur.builtWith ?? buildKey(cur));
+    if (buildKey(next) === oldKey) {
+      await saveSettings(this.db, shopId, next, cur.builtWith ?? oldKey);
+      return { ...(await this.settings(shopId)), rebuilding: running };
+    }
+    const token = randomBytes(9).toString('base64url');
+    await saveSettings(this.db, shopId, next, rebuildingKey(token));
+    this.startJob(shopId, token);
+    return { ...(await this.settings(shopId)), rebuilding: true };
   }
 
   /** Default period: the last 14 days up to today in the shop zone. */
@@ -131,7 +216,7 @@ export class AnalyticsService {
     const names = await this.agentNames(kpis.byAgent.map((a) => a.agent));
     return {
       period: kpis.period,
-      settings: settingsDto(s),
+      settings: settingsDto(s, this.jobs.get(shopId), this.failures.get(shopId)),
       kpis: { ...kpis, byAgent: kpis.byAgent.map((a) => ({ ...a, agentName: names.get(a.agent) ?? a.agent })) },
       scenarios,
       quickReplies,

@@ -537,18 +537,38 @@ export interface RebuildStats {
 export async function rebuildShop(
   db: Kysely<Database>,
   shopId: string,
-  opts: { pageSize?: number; onProgress?: (s: RebuildStats) => void; settings?: RollupSettings } = {},
+  opts: {
+    pageSize?: number;
+    onProgress?: (s: RebuildStats) => void;
+    settings?: RollupSettings;
+    /** Only while `built_with` is `rebuildingKey(token)` (see `RebuildStopped`); at the end the current settings are marked built. */
+    token?: string;
+    signal?: { readonly aborted: boolean };
+  } = {},
 ): Promise<RebuildStats> {
   const t0 = Date.now();
   const settings = opts.settings ?? (await loadSettings(db, shopId));
   const stats: RebuildStats = { buyers: 0, messages: 0, orders: 0, rows: 0, ms: 0 };
+  // With a token, every write first checks (holding the settings row) that this rebuild is still the shop's current one.
+  const guard = async (trx: Transaction<Database>): Promise<void> => {
+    if (opts.signal?.aborted) throw new RebuildStopped('stopped');
+    if (opts.token === undefined) return;
+    let q = trx.selectFrom('kpi_settings').select('built_with').where('shop_id', '=', shopId);
+    if (!isSqlite(db)) q = q.forUpdate();
+    const row = await q.executeTakeFirst();
+    if (row?.built_with !== rebuildingKey(opts.token)) throw new RebuildStopped('superseded');
+  };
   // Stamps first: a process's cached rows of these buyers are void from here on.
-  for (const t of ['kpi_buyer_stamps', ...ROLLUP_TABLES, ...SUM_TABLES] as const) await db.deleteFrom(t).where('shop_id', '=', shopId).execute();
+  await db.transaction().execute(async (trx) => {
+    await guard(trx);
+    for (const t of ['kpi_buyer_stamps', ...ROLLUP_TABLES, ...SUM_TABLES] as const) await trx.deleteFrom(t).where('shop_id', '=', shopId).execute();
+  });
   const pageSize = opts.pageSize ?? 2000;
   const run = async (buyers: string[]): Promise<void> => {
     const raw = await loadBuyers(db, shopId, buyers);
     const facts = buildFacts(shopId, raw.messages, raw.orders, settings);
     await db.transaction().execute(async (trx) => {
+      await guard(trx);
       await writeFacts(trx, facts);
       await applySums(trx, shopId, sumsOf(facts), null);
     });
@@ -587,8 +607,28 @@ export async function rebuildShop(
     .execute();
   const keys = [...new Set(rest.map((r) => r.buyer_id ?? `nick:${r.buyer_nick}`))];
   for (let i = 0; i < keys.length; i += pageSize) await run(keys.slice(i, i + pageSize));
-  const current = await loadSettings(db, shopId);
-  await saveSettings(db, shopId, { ...settings, creditOn: current.creditOn }, buildKey(settings));
+  await db.transaction().execute(async (trx) => {
+    await guard(trx);
+    // The settings as they are now (credit may have changed meanwhile: both credits are rolled up), marked as built.
+    const current = await loadSettings(trx, shopId);
+    await saveSettings(trx, shopId, opts.token === undefined ? { ...settings, creditOn: current.creditOn } : current, buildKey(settings));
+  });
   stats.ms = Date.now() - t0;
   return stats;
 }
+
+/** A rebuild ended early: `stopped` (its signal) or `superseded` (the shop's settings changed again; a newer rebuild runs). */
+export class RebuildStopped extends Error {
+  constructor(readonly why: 'stopped' | 'superseded') {
+    super(`rollup rebuild ${why}`);
+  }
+}
+
+/**
+ * `kpi_settings.built_with` while a rebuild runs: marks the rollups as not up to date (a process that dies leaves it,
+ * so the dashboard offers to rebuild again) and names the rebuild that may write (`rebuildShop`'s `token`).
+ */
+export function rebuildingKey(token: string): string {
+  return `${REBUILDING}${token}`;
+}
+export const REBUILDING = 'rebuilding:';

@@ -8,7 +8,7 @@ import { type Engine, testStorage } from '../../test/harness.js';
 import { generateBuyers, type GenChunk } from './generate.js';
 import { kpiInputOf, rawOrderOf, type RawMessage, type RollupSettings } from './rollup-facts.js';
 import { queryKpis, type RollupReport } from './rollup.query.js';
-import { loadSettings, rebuildShop, refreshBuyers, saveSettings } from './rollup.store.js';
+import { buildKey, loadSettings, rebuildingKey, rebuildShop, refreshBuyers, saveSettings } from './rollup.store.js';
 import { RollupWriter } from './rollup.writer.js';
 
 const FIGURES = [
@@ -414,6 +414,36 @@ export function rollupContract(engine: Engine): void {
       const before = comparable(await queryKpis(db, shop, from, to, s));
       await db.deleteFrom('kpi_money_repeat_days').where('shop_id', '=', shop).where('kind', '=', 'svc').where('credit', '=', s.creditOn).execute();
       expect(comparable(await queryKpis(db, shop, from, to, s))).not.toEqual(before);
+    });
+
+    it('a rebuild superseded between two pages (another change, another process) stops before its next write; the newer one alone counts', async () => {
+      const db = storage.db;
+      const s = await loadSettings(db, shopId);
+      await saveSettings(db, shopId, { ...s, attributionWindowHours: 24 }, rebuildingKey('old'));
+      let pages = 0;
+      const old = rebuildShop(db, shopId, {
+        token: 'old',
+        pageSize: 40,
+        onProgress: () => {
+          // After its second page, a newer change takes the shop over (what updateSettings does in another process).
+          if (++pages === 2) void saveSettings(db, shopId, { ...s, attributionWindowHours: 12 }, rebuildingKey('new'));
+        },
+      });
+      await expect(old).rejects.toMatchObject({ why: 'superseded' });
+      expect(pages).toBeLessThan(4);
+      expect((await loadSettings(db, shopId)).builtWith).toBe(rebuildingKey('new'));
+      await rebuildShop(db, shopId, { token: 'new', pageSize: 40 });
+      const now = await loadSettings(db, shopId);
+      expect(now.attributionWindowHours).toBe(12);
+      expect(now.builtWith).toBe(buildKey(now));
+      const want = computeKpis(await rawInput(db, shopId), { from: '2026-03-02', to: '2026-03-31', tz: 'Asia/Shanghai', attributionWindowHours: 12, creditOn: now.creditOn });
+      expect(comparable(await queryKpis(db, shopId, '2026-03-02', '2026-03-31', now))).toEqual(comparable(want));
+      // A stopped one (shutdown) leaves the shop due, writing nothing more.
+      await saveSettings(db, shopId, s, rebuildingKey('halt'));
+      await expect(rebuildShop(db, shopId, { token: 'halt', signal: { aborted: true } })).rejects.toMatchObject({ why: 'stopped' });
+      expect((await loadSettings(db, shopId)).builtWith).toBe(rebuildingKey('halt'));
+      await rebuildShop(db, shopId, { token: 'halt' });
+      expect((await loadSettings(db, shopId)).builtWith).toBe(buildKey(s));
     });
 
     it('a wrong rollup row is caught: a day sum off by one, or a lost repeat inquiry, changes the figures', async () => {

@@ -9,6 +9,7 @@ import { fmt, kpiApi, type Dashboard, type DrillFigure, type KpiAgentRow, type K
 import { DrillDrawer, type DrillTarget } from './DrillDrawer.js';
 import { EChart, type EChartOption } from './EChart.js';
 import { registerDashboardStrings } from './i18n.js';
+import { RebuildBanner } from './RebuildBanner.js';
 import { SettingsDrawer } from './SettingsDrawer.js';
 
 registerDashboardStrings();
@@ -218,7 +219,10 @@ export function DashboardPage() {
         </Space>
       </Card>
       {error && <Alert type="error" showIcon message={t('kpi.loadFailed')} description={error} action={<Button size="small" onClick={() => void load()}>{t('common.retry')}</Button>} style={{ marginBottom: 12 }} />}
-      {data && !data.settings.upToDate && <Alert type="warning" showIcon message={t('kpi.stale')} style={{ marginBottom: 12 }} />}
+      {data && !data.settings.upToDate && (
+        <RebuildBanner shopId={shopId} settings={data.settings} canEdit={canEdit}
+          onDone={() => { message.success(t('kpi.rebuild.done')); void load(); }} />
+      )}
 
       <Card size="small" title={t('kpi.live.title')} extra={<Typography.Text type="secondary" style={{ fontSize: 12 }}>{t('kpi.live.refreshed')}</Typography.Text>} style={{ marginBottom: 12 }} data-testid="live">
         {!lk ? (
@@ -322,7 +326,7 @@ export function DashboardPage() {
 
       <DrillDrawer shopId={shopId} target={drill} onClose={() => setDrill(null)} />
       <SettingsDrawer shopId={shopId} open={settingsOpen} canEdit={canEdit} onClose={() => setSettingsOpen(false)}
-        onSaved={(rebuilt) => { message.success(t(rebuilt ? 'kpi.set.rebuilt' : 'kpi.set.saved')); void load(); }} />
+        onSaved={(rebuilding) => { message.success(t(rebuilding ? 'kpi.set.rebuilding' : 'kpi.set.saved')); void load(); }} />
     </div>
   );
 }

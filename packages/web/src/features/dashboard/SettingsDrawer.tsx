@@ -20,7 +20,7 @@ interface FormValues {
 const hm = (s: string) => dayjs(`2000-01-01 ${s}`);
 
 /** KPI settings: time zone, business hours, attribution window, conversation end, credit on payment or order. */
-export function SettingsDrawer({ shopId, open, canEdit, onClose, onSaved }: { shopId: string; open: boolean; canEdit: boolean; onClose: () => void; onSaved: (rebuilt: boolean) => void }) {
+export function SettingsDrawer({ shopId, open, canEdit, onClose, onSaved }: { shopId: string; open: boolean; canEdit: boolean; onClose: () => void; onSaved: (rebuilding: boolean) => void }) {
   const { t } = useTranslation();
   const [form] = Form.useForm<FormValues>();
   const [saving, setSaving] = useState(false);
@@ -65,7 +65,7 @@ export function SettingsDrawer({ shopId, open, canEdit, onClose, onSaved }: { sh
         sessionGapHours: v.sessionGapHours,
         creditOn: v.creditOn,
       });
-      onSaved(r.rebuilt);
+      onSaved(r.rebuilding);
       onClose();
     } catch (err) {
       setError(errorMessage(err));

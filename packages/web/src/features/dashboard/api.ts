@@ -26,6 +26,8 @@ export interface KpiSettings {
   sessionGapHours: number;
   creditOn: 'payment' | 'order';
   upToDate: boolean;
+  /** The background rebuild after a settings change (null when up to date); `running` false: due, not running. */
+  rebuild: { running: boolean; buyers: number; total: number; startedAt: number | null; error: string | null } | null;
 }
 export interface Dashboard {
   period: { from: string; to: string; tz: string };
@@ -70,8 +72,9 @@ export const kpiApi = {
   live: (shopId: string) => request<Live>('GET', `${base(shopId)}/live`),
   drill: (shopId: string, q: DrillQuery) => request<Drill>('GET', `${base(shopId)}/drill`, { query: { ...q } }),
   settings: (shopId: string) => request<KpiSettings>('GET', `${base(shopId)}/settings`),
-  saveSettings: (shopId: string, body: Partial<Omit<KpiSettings, 'upToDate'>>) =>
-    request<KpiSettings & { rebuilt: boolean }>('PUT', `${base(shopId)}/settings`, { body }),
+  saveSettings: (shopId: string, body: Partial<Omit<KpiSettings, 'upToDate' | 'rebuild'>>) =>
+    request<KpiSettings & { rebuilding: boolean }>('PUT', `${base(shopId)}/settings`, { body }),
+  rebuild: (shopId: string) => request<KpiSettings>('POST', `${base(shopId)}/rebuild`),
   exportUrl: (shopId: string, q: { from: string; to: string; figure?: DrillFigure; agent?: string; day?: string }) => {
     const qs = new URLSearchParams();
     for (const [k, v] of Object.entries(q)) if (v) qs.set(k, v);

@@ -12,7 +12,14 @@ const zhCN = {
   shop: '店铺',
   loadFailed: '数据加载失败',
   queryMs: '汇总查询 {{ms}} 毫秒',
-  stale: '统计设置已修改，汇总正在重建，数字可能暂时不一致',
+  rebuild: {
+    running: '正在按新的统计设置重算汇总，完成前数字不完整',
+    progress: '已重算 {{done}} / {{total}} 位买家',
+    due: '汇总还没按当前统计设置重算完（上次重算中断了），数字可能不准',
+    failed: '重算失败：{{error}}',
+    start: '重新计算',
+    done: '汇总已按新设置重算完成',
+  },
   live: { title: '今日实时', inquirers: '今日询单', waiting: '正在等待', longest: '最长已等 {{d}}', avgResponse: '平均响应', firstResponse: '首次响应', conversion: '咨询转化率', revenue: '客服销售额', refreshed: '每 30 秒自动刷新' },
   fig: {
     inquirers: '询单人数', orderers: '下单人数', payers: '最终付款人数', inquiryConversion: '咨询转化率', paymentConversion: '付款转化率',
@@ -39,7 +46,7 @@ const zhCN = {
   set: {
     title: '统计设置', timeZone: '时区', businessHours: '营业时间（响应时间只计营业时间内）', allDay: '全天', custom: '自定义',
     weekdays: '周一至周五', weekend: '周六、周日', window: '归因窗口（小时）', windowHelp: '询单后多久内下单算转化；下单前多久内的客服消息算归属',
-    creditOn: '销售额计入', payment: '按付款时间', order: '按下单时间', gap: '会话结束（营业时间内无回复的小时数）', saved: '已保存', rebuilt: '已保存，汇总已按新设置重建',
+    creditOn: '销售额计入', payment: '按付款时间', order: '按下单时间', gap: '会话结束（营业时间内无回复的小时数）', saved: '已保存', rebuilding: '已保存，正在后台按新设置重算汇总',
   },
   unit: { sec: '秒', min: '分钟', yuan: '元', people: '人' },
 };
@@ -55,7 +62,14 @@ const en: typeof zhCN = {
   shop: 'Shop',
   loadFailed: 'Could not load the figures',
   queryMs: 'Rollup query {{ms}} ms',
-  stale: 'KPI settings changed: rollups are being rebuilt, figures may be briefly inconsistent',
+  rebuild: {
+    running: 'Rebuilding the rollups with the new KPI settings; figures are incomplete until it ends',
+    progress: '{{done}} of {{total}} buyers done',
+    due: 'The rollups are not rebuilt for the current KPI settings yet (the last rebuild was interrupted); figures may be off',
+    failed: 'Rebuild failed: {{error}}',
+    start: 'Rebuild now',
+    done: 'Rollups rebuilt with the new settings',
+  },
   live: { title: 'Today, live', inquirers: 'Enquirers today', waiting: 'Waiting now', longest: 'longest {{d}}', avgResponse: 'Avg response', firstResponse: 'First response', conversion: 'Enquiry conversion', revenue: 'Revenue via service', refreshed: 'Refreshes every 30 s' },
   fig: {
     inquirers: 'Enquirers', orderers: 'Orderers', payers: 'Payers', inquiryConversion: 'Enquiry conversion', paymentConversion: 'Payment conversion',
@@ -82,7 +96,7 @@ const en: typeof zhCN = {
   set: {
     title: 'KPI settings', timeZone: 'Time zone', businessHours: 'Business hours (response times count open time only)', allDay: 'All day', custom: 'Custom',
     weekdays: 'Mon–Fri', weekend: 'Sat, Sun', window: 'Attribution window (hours)', windowHelp: 'Orders within this time after an enquiry count as conversion; agent messages within it before an order get the credit',
-    creditOn: 'Count revenue by', payment: 'payment time', order: 'order time', gap: 'Conversation ends after (open hours without reply)', saved: 'Saved', rebuilt: 'Saved; rollups rebuilt with the new settings',
+    creditOn: 'Count revenue by', payment: 'payment time', order: 'order time', gap: 'Conversation ends after (open hours without reply)', saved: 'Saved', rebuilding: 'Saved; the rollups are being rebuilt with the new settings in the background',
   },
   unit: { sec: ' s', min: ' min', yuan: '¥', people: '' },
 };
