@@ -12,10 +12,16 @@ const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期应为 YYYY-MM-DD');
 const Range = z.object({ from: Day.optional(), to: Day.optional() });
 const FIGURES = [
   'inquirers', 'orderers', 'payers', 'repliedInquirers', 'unrepliedInquirers', 'silentBuyers', 'payingCustomers', 'firstResponse',
-  'turns', 'answeredTurns', 'unansweredTurns', 'paidOrders', 'refundedOrders', 'silentOrders',
+  'turns', 'answeredTurns', 'unansweredTurns', 'paidOrders', 'refundedOrders', 'silentOrders', 'remindedOrders',
 ] as const satisfies readonly KpiDrillFigure[];
-const Drill = Range.extend({ figure: z.enum(FIGURES), agent: z.string().max(80).optional(), day: Day.optional() });
-const Export = Range.extend({ figure: z.enum(FIGURES).optional(), agent: z.string().max(80).optional(), day: Day.optional() });
+const DrillKey = { agent: z.string().max(80).optional(), day: Day.optional(), script: z.string().max(80).optional() };
+const Drill = Range.extend({ figure: z.enum(FIGURES), ...DrillKey });
+const Export = Range.extend({ figure: z.enum(FIGURES).optional(), ...DrillKey });
+const keyOf = (q: { agent?: string | undefined; day?: string | undefined; script?: string | undefined }) => ({
+  ...(q.agent ? { agent: q.agent } : {}),
+  ...(q.day ? { day: q.day } : {}),
+  ...(q.script ? { script: q.script } : {}),
+});
 const Hours = z.array(z.object({ days: z.array(z.number().int().min(0).max(6)).min(1), open: z.string().max(5), close: z.string().max(5) })).max(14);
 const SettingsBody = z.object({
   timeZone: z.string().min(1).max(64).optional(),
@@ -90,7 +96,7 @@ export function analyticsRoutes(app: FastifyInstance, ctx: AppContext): void {
     async handler({ auth, params, query }) {
       assertShopAccess(auth, params.shopId);
       const p = await period(params.shopId, query);
-      return service.drill(params.shopId, p.from, p.to, query.figure, { ...(query.agent ? { agent: query.agent } : {}), ...(query.day ? { day: query.day } : {}) });
+      return service.drill(params.shopId, p.from, p.to, query.figure, keyOf(query));
     },
   });
   route(app, {
@@ -104,7 +110,7 @@ export function analyticsRoutes(app: FastifyInstance, ctx: AppContext): void {
     async handler({ auth, params, query, reply }) {
       assertShopAccess(auth, params.shopId);
       const p = await period(params.shopId, query);
-      const key = { ...(query.agent ? { agent: query.agent } : {}), ...(query.day ? { day: query.day } : {}) };
+      const key = keyOf(query);
       const body = query.figure
         ? await service.drillCsv(params.shopId, p.from, p.to, query.figure, key)
         : await service.csv(params.shopId, p.from, p.to);

@@ -282,10 +282,27 @@ export class AnalyticsService {
       .where((eb) => eb.or([eb.and([eb('paid_day', '>=', a), eb('paid_day', '<=', b)]), eb.and([eb('created_day', '>=', a), eb('created_day', '<=', b)])]))
       .execute();
     for (const r of orders) buyers.add(r.buyer);
+    // Payment reminders of the period, with the buyers of their orders (an order may be older than the period).
+    const reminders: Array<{ orderId: string; script: string; at: number }> = [];
+    if (figure === 'remindedOrders') {
+      const zone = makeZone(s.tz);
+      const rows = await this.db
+        .selectFrom('urge_reminders as u')
+        .innerJoin('orders as o', (j) => j.onRef('o.id', '=', 'u.order_id').onRef('o.shop_id', '=', 'u.shop_id'))
+        .select(['u.order_id', 'u.script_id', 'u.sent_at', 'o.buyer_id', 'o.buyer_nick'])
+        .where('u.shop_id', '=', shopId)
+        .where('u.sent_at', '>=', zone.dayStartUtc(a))
+        .where('u.sent_at', '<', zone.dayStartUtc(b + 1))
+        .execute();
+      for (const r of rows) {
+        reminders.push({ orderId: r.order_id, script: r.script_id, at: Number(r.sent_at) });
+        buyers.add(r.buyer_id ?? `nick:${r.buyer_nick}`);
+      }
+    }
     const raw = await loadBuyers(this.db, shopId, [...buyers]);
     let result;
     try {
-      result = drillDown(kpiInputOf(raw.messages, raw.orders), engineSettings(s, from, to), figure, key);
+      result = drillDown({ ...kpiInputOf(raw.messages, raw.orders), reminders }, engineSettings(s, from, to), figure, key);
     } catch (err) {
       throw new AppError('request.invalid', err instanceof Error ? err.message : '参数不对');
     }
@@ -308,6 +325,7 @@ export class AnalyticsService {
       const buyer = String(r.buyer);
       const o: Record<string, unknown> = { ...r, buyerName: buyer.startsWith('nick:') ? buyer.slice(5) : (nick.get(buyer) ?? buyer) };
       if ('agent' in r) o.agentName = name(r.agent);
+      if (typeof r.script === 'string') o.scriptTitle = URGE_TITLES.get(r.script) ?? r.script;
       if ('firstHumanAgent' in r) o.firstHumanAgentName = name(r.firstHumanAgent);
       if (Array.isArray(r.agents)) o.agentNames = (r.agents as string[]).map((x) => name(x));
       return o;
@@ -422,6 +440,11 @@ export class AnalyticsService {
     } else if (d.kind === 'turns') {
       lines.push(['买家', '日期', '开始', '买家消息数', '回复时间', '响应秒数', '客服']);
       for (const r of d.rows) lines.push([String(r.buyerName), String(r.day), String(r.startAt), String(r.buyerMessages), String(r.responseAt ?? ''), r.responseSec === null ? '' : String(r.responseSec), String(r.agentName ?? '')]);
+    } else if (figure === 'remindedOrders') {
+      lines.push(['订单', '买家', '金额', '下单时间', '催付话术', '催付时间', '付款时间', '催后付款']);
+      for (const r of d.rows) {
+        lines.push([String(r.id), String(r.buyerName), formatMoney(Number(r.amount)), String(r.createdAt), URGE_TITLES.get(String(r.script)) ?? String(r.script), String(r.remindedAt), String(r.paidAt ?? ''), r.paidAfterReminder ? '是' : '否']);
+      }
     } else {
       lines.push(['订单', '买家', '金额', '下单时间', '付款时间', '归属客服', '退款', '静默']);
       for (const r of d.rows) lines.push([String(r.id), String(r.buyerName), formatMoney(Number(r.amount)), String(r.createdAt), String(r.paidAt ?? ''), String(r.agentName ?? ''), r.refunded ? '是' : '否', r.silent ? '是' : '否']);

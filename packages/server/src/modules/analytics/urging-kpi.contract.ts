@@ -92,6 +92,27 @@ export function urgingKpiContract(engine: Engine): void {
       if (from !== '2026-04-01') expect(want.length).toBeGreaterThan(1);
     });
 
+    it('each script drills down to its reminded orders, success marked; the CSV has them too', async () => {
+      const svc = new AnalyticsService(db);
+      const [from, to] = ['2026-05-04', '2026-05-19'];
+      const d = await svc.dashboard(shopId, from, to);
+      for (const u of d.urging!) {
+        const drill = await svc.drill(shopId, from, to, 'remindedOrders', { script: u.script });
+        expect(drill.total, u.script).toBe(u.reminded);
+        expect(drill.rows.filter((r) => r.paidAfterReminder).length, u.script).toBe(u.paid);
+        expect(new Set(drill.rows.map((r) => r.script))).toEqual(new Set([u.script]));
+        expect(drill.rows.every((r) => r.scriptTitle === u.title && typeof r.remindedAt === 'string')).toBe(true);
+      }
+      const all = await svc.drill(shopId, from, to, 'remindedOrders', {});
+      expect(all.total).toBe(d.urging!.reduce((n, u) => n + u.reminded, 0));
+      const csv = await svc.drillCsv(shopId, from, to, 'remindedOrders', { script: 'urge_1' });
+      const lines = csv.trim().split('\r\n');
+      expect(csv.startsWith('\uFEFF')).toBe(true);
+      expect(lines[0]).toBe('订单,买家,金额,下单时间,催付话术,催付时间,付款时间,催后付款');
+      expect(lines).toHaveLength(1 + d.urging!.find((u) => u.script === 'urge_1')!.reminded);
+      expect(lines[1]).toContain('活动款易断码');
+    });
+
     it('names the built-in scripts and counts the open ones: unpaid and inside the window', async () => {
       const oid = 'o_open_check';
       const t = start + 2 * 86_400_000;

@@ -35,6 +35,8 @@ function Num({ children, onClick, testId }: { children: string; onClick: () => v
   );
 }
 
+type UrgeRow = NonNullable<Dashboard['urging']>[number];
+
 /** 数据看板: today live, the period's figures, trend, agent leaderboard, funnel, scenario mix, quick replies, urging; every number drills down. */
 export function DashboardPage() {
   const { t } = useTranslation();
@@ -313,10 +315,18 @@ export function DashboardPage() {
         {data?.urging === null ? (
           <Empty description={t('kpi.urge.missing')} />
         ) : (
-          <Table data-testid="urge-table" size="small" rowKey="script" pagination={false} dataSource={data?.urging ?? []} locale={{ emptyText: t('kpi.urge.empty') }}
+          <Table<UrgeRow> data-testid="urge-table" size="small" rowKey="script" pagination={false} dataSource={data?.urging ?? []} locale={{ emptyText: t('kpi.urge.empty') }}
             columns={[
               { title: t('kpi.urge.script'), dataIndex: 'title' },
-              { title: t('kpi.urge.reminded'), dataIndex: 'reminded', align: 'right' },
+              {
+                title: t('kpi.urge.reminded'), key: 'reminded', align: 'right',
+                render: (_: unknown, r: UrgeRow) => (
+                  <Typography.Link data-testid={`urge-reminded-${r.script}`}
+                    onClick={() => setDrill({ figure: 'remindedOrders', label: t('kpi.urge.reminded'), from, to, script: r.script, scriptTitle: r.title })}>
+                    {r.reminded}
+                  </Typography.Link>
+                ),
+              },
               { title: t('kpi.urge.paid'), dataIndex: 'paid', align: 'right' },
               { title: t('kpi.urge.pending'), dataIndex: 'pending', align: 'right' },
               { title: t('kpi.urge.rate'), key: 'rate', align: 'right', render: (_: unknown, r: { rate: number | null }) => fmt.rate(r.rate) },

@@ -15,7 +15,13 @@ export interface DrillTarget {
   agent?: string;
   agentName?: string;
   day?: string;
+  /** A payment-reminder script (remindedOrders), with its title for the drawer's title. */
+  script?: string;
+  scriptTitle?: string;
 }
+
+/** The narrowing of a target as query parameters. */
+const keyOf = (x: DrillTarget) => ({ ...(x.agent ? { agent: x.agent } : {}), ...(x.day ? { day: x.day } : {}), ...(x.script ? { script: x.script } : {}) });
 
 type Row = Record<string, unknown>;
 const time = (v: unknown) => (typeof v === 'string' ? v.slice(0, 19).replace('T', ' ') : '—');
@@ -35,7 +41,7 @@ export function DrillDrawer({ shopId, target, onClose }: { shopId: string; targe
     setError(null);
     setData(null);
     kpiApi
-      .drill(shopId, { figure: target.figure, from: target.from, to: target.to, ...(target.agent ? { agent: target.agent } : {}), ...(target.day ? { day: target.day } : {}) })
+      .drill(shopId, { figure: target.figure, from: target.from, to: target.to, ...keyOf(target) })
       .then((d) => live && setData(d), (err) => live && setError(errorMessage(err)))
       .finally(() => live && setLoading(false));
     return () => {
@@ -68,9 +74,21 @@ export function DrillDrawer({ shopId, target, onClose }: { shopId: string; targe
     { title: t('kpi.drill.attributed'), key: 'agent', render: (_, r) => (r.agentName as string) ?? <Typography.Text type="secondary">{t('kpi.drill.none')}</Typography.Text> },
     { title: '', key: 'flags', render: (_, r) => <Space size={2}>{r.refunded ? <Tag color="orange">{t('kpi.drill.refunded')}</Tag> : null}{r.silent ? <Tag>{t('kpi.drill.silent')}</Tag> : null}</Space> },
   ];
+  const remindCols: ColumnsType<Row> = [
+    { title: t('kpi.drill.order'), dataIndex: 'id', key: 'id', width: 170, ellipsis: true },
+    { title: t('kpi.drill.buyer'), dataIndex: 'buyerName', key: 'buyer', ellipsis: true },
+    { title: t('kpi.drill.amount'), key: 'amount', align: 'right', render: (_, r) => fmt.money(r.amount as number) },
+    { title: t('kpi.drill.remindedAt'), key: 'remindedAt', width: 160, render: (_, r) => time(r.remindedAt) },
+    { title: t('kpi.drill.paidAt'), key: 'paid', width: 160, render: (_, r) => time(r.paidAt) },
+    {
+      title: t('kpi.drill.paidAfter'), key: 'ok',
+      render: (_, r) => (r.paidAfterReminder ? <Tag color="green">{t('kpi.drill.yes')}</Tag> : <Typography.Text type="secondary">{t('kpi.drill.no')}</Typography.Text>),
+    },
+  ];
   const title = target
     ? t('kpi.drill.title', { figure: target.label }) +
       (target.agentName ? t('kpi.drill.agentSuffix', { agent: target.agentName }) : '') +
+      (target.scriptTitle ? t('kpi.drill.agentSuffix', { agent: target.scriptTitle }) : '') +
       (target.from === target.to ? t('kpi.drill.daySuffix', { day: target.from }) : t('kpi.drill.daySuffix', { day: `${target.from} ~ ${target.to}` }))
     : '';
   return (
@@ -82,7 +100,7 @@ export function DrillDrawer({ shopId, target, onClose }: { shopId: string; targe
       destroyOnHidden
       extra={
         target && (
-          <Button icon={<DownloadOutlined />} href={kpiApi.exportUrl(shopId, { from: target.from, to: target.to, figure: target.figure, ...(target.agent ? { agent: target.agent } : {}), ...(target.day ? { day: target.day } : {}) })}>
+          <Button icon={<DownloadOutlined />} href={kpiApi.exportUrl(shopId, { from: target.from, to: target.to, figure: target.figure, ...keyOf(target) })}>
             {t('kpi.exportDrill')}
           </Button>
         )
@@ -101,7 +119,7 @@ export function DrillDrawer({ shopId, target, onClose }: { shopId: string; targe
           loading={loading}
           rowKey={(r) => `${String(r.buyer)}|${String(r.id ?? '')}|${String(r.startAt ?? r.firstInquiryAt ?? r.day ?? '')}`}
           dataSource={data?.rows ?? []}
-          columns={data?.kind === 'turns' ? turnCols : data?.kind === 'orders' ? orderCols : buyerCols}
+          columns={data?.kind === 'turns' ? turnCols : data?.figure === 'remindedOrders' ? remindCols : data?.kind === 'orders' ? orderCols : buyerCols}
           pagination={{ pageSize: 20, size: 'small', showSizeChanger: false }}
           onRow={() => ({ 'data-testid': 'drill-row' }) as never}
         />

@@ -48,13 +48,15 @@ export interface Live {
 }
 export type DrillFigure =
   | 'inquirers' | 'orderers' | 'payers' | 'repliedInquirers' | 'unrepliedInquirers' | 'silentBuyers' | 'payingCustomers' | 'firstResponse'
-  | 'turns' | 'answeredTurns' | 'unansweredTurns' | 'paidOrders' | 'refundedOrders' | 'silentOrders';
+  | 'turns' | 'answeredTurns' | 'unansweredTurns' | 'paidOrders' | 'refundedOrders' | 'silentOrders' | 'remindedOrders';
 export interface DrillQuery {
   from: string;
   to: string;
   figure: DrillFigure;
   agent?: string;
   day?: string;
+  /** Payment-reminder script (remindedOrders). */
+  script?: string;
 }
 export interface Drill {
   figure: DrillFigure;
@@ -75,7 +77,7 @@ export const kpiApi = {
   saveSettings: (shopId: string, body: Partial<Omit<KpiSettings, 'upToDate' | 'rebuild'>>) =>
     request<KpiSettings & { rebuilding: boolean }>('PUT', `${base(shopId)}/settings`, { body }),
   rebuild: (shopId: string) => request<KpiSettings>('POST', `${base(shopId)}/rebuild`),
-  exportUrl: (shopId: string, q: { from: string; to: string; figure?: DrillFigure; agent?: string; day?: string }) => {
+  exportUrl: (shopId: string, q: { from: string; to: string; figure?: DrillFigure; agent?: string; day?: string; script?: string }) => {
     const qs = new URLSearchParams();
     for (const [k, v] of Object.entries(q)) if (v) qs.set(k, v);
     return `${base(shopId)}/export.csv?${qs.toString()}`;

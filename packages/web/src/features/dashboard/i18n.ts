@@ -42,6 +42,7 @@ const zhCN = {
     buyer: '买家', firstInquiry: '首次咨询', day: '日期', orders: '订单', paidOrders: '已付款', agents: '接待客服', firstResponse: '首次响应',
     start: '开始时间', messages: '买家消息', responseAt: '回复时间', responseSec: '响应', agent: '客服', unanswered: '未回复',
     order: '订单号', amount: '金额', createdAt: '下单时间', paidAt: '付款时间', attributed: '归属客服', refunded: '退款', silent: '静默', none: '无归属',
+    remindedAt: '催付时间', paidAfter: '催后付款', yes: '是', no: '否',
   },
   set: {
     title: '统计设置', timeZone: '时区', businessHours: '营业时间（响应时间只计营业时间内）', allDay: '全天', custom: '自定义',
@@ -92,6 +93,7 @@ const en: typeof zhCN = {
     buyer: 'Buyer', firstInquiry: 'First enquiry', day: 'Day', orders: 'Orders', paidOrders: 'Paid', agents: 'Agents', firstResponse: 'First response',
     start: 'Started', messages: 'Buyer messages', responseAt: 'Answered at', responseSec: 'Response', agent: 'Agent', unanswered: 'Unanswered',
     order: 'Order', amount: 'Amount', createdAt: 'Created', paidAt: 'Paid', attributed: 'Attributed to', refunded: 'Refunded', silent: 'Silent', none: 'none',
+    remindedAt: 'Reminded at', paidAfter: 'Paid after', yes: 'yes', no: 'no',
   },
   set: {
     title: 'KPI settings', timeZone: 'Time zone', businessHours: 'Business hours (response times count open time only)', allDay: 'All day', custom: 'Custom',
