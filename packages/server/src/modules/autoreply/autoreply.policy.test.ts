@@ -2,7 +2,7 @@ import { ALL_DAY } from '@kefu/contracts';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_AUTO_REPLY } from './autoreply.defaults.js';
 import { type AutoReplyInput, autoRepliesFor } from './autoreply.policy.js';
-import { describeHours, isOpenAt } from './business-hours.js';
+import { describeHours, isOpenAt, localTime } from './business-hours.js';
 
 const base: AutoReplyInput = {
   settings: DEFAULT_AUTO_REPLY,
@@ -64,6 +64,15 @@ describe('business hours', () => {
     expect(isOpenAt(nineToSix, 'Asia/Shanghai', sun10)).toBe(false);
     // The same instant is 02:00 in London: closed.
     expect(isOpenAt(nineToSix, 'Europe/London', mon10)).toBe(false);
+  });
+  it('reads each zone with its own cached formatter; an unknown zone reads as Shanghai', () => {
+    // Alternating zones: a formatter cached for one must never answer for another.
+    for (let i = 0; i < 3; i++) {
+      expect(localTime('Asia/Shanghai', mon10)).toEqual({ weekday: 1, minutes: 600 });
+      expect(localTime('Europe/London', mon10)).toEqual({ weekday: 1, minutes: 120 });
+      expect(localTime('America/New_York', mon10)).toEqual({ weekday: 0, minutes: 21 * 60 });
+    }
+    expect(localTime('Mars/Base', mon19)).toEqual(localTime('Asia/Shanghai', mon19));
   });
   it('treats 24:00 as the end of the day', () => {
     expect(isOpenAt(ALL_DAY, 'Asia/Shanghai', Date.UTC(2026, 10, 23, 15, 59))).toBe(true);

@@ -3,14 +3,26 @@ import type { BusinessHours } from '@kefu/contracts';
 const WEEKDAYS: Record<string, number> = { Sun: 0, Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6 };
 const ZH_DAYS = ['周日', '周一', '周二', '周三', '周四', '周五', '周六'];
 
+/** One formatter per zone (building one costs ~100 µs; the widget bootstrap asks on every page view). Unknown zones: Shanghai. */
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function formatterFor(timeZone: string): Intl.DateTimeFormat {
+  let f = formatters.get(timeZone);
+  if (!f) {
+    const opts = { weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' } as const;
+    try {
+      f = new Intl.DateTimeFormat('en-US', { timeZone, ...opts });
+    } catch {
+      f = formatterFor('Asia/Shanghai');
+    }
+    if (formatters.size >= 200) formatters.clear();
+    formatters.set(timeZone, f);
+  }
+  return f;
+}
+
 /** Weekday (0 = Sunday) and minutes since midnight of an instant in a time zone. */
 export function localTime(timeZone: string, now: number): { weekday: number; minutes: number } {
-  let parts: Intl.DateTimeFormatPart[];
-  try {
-    parts = new Intl.DateTimeFormat('en-US', { timeZone, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(now);
-  } catch {
-    parts = new Intl.DateTimeFormat('en-US', { timeZone: 'Asia/Shanghai', weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(now);
-  }
+  const parts = formatterFor(timeZone).formatToParts(now);
   const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '0';
   return { weekday: WEEKDAYS[get('weekday')] ?? 0, minutes: Number(get('hour')) * 60 + Number(get('minute')) };
 }
