@@ -1,6 +1,7 @@
 // Buyer-message throughput through the real message path with suggestions on vs off, same server, same run.
 import { fork } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -150,6 +151,10 @@ export const bench: Bench = {
       on: { main: [] as number[], worker: [] as number[], proc: [] as number[], client: [] as number[] },
     };
     const loads: number[] = [];
+    // KEFU_BENCH_ASSIST_PROFILE=<prefix>: CPU profiles of the server's main thread over the timed part of the last round
+    // each way, <prefix>-off.cpuprofile and <prefix>-on.cpuprofile (Chrome DevTools; diff them to see what "on" adds).
+    const profileTo = process.env.KEFU_BENCH_ASSIST_PROFILE;
+    const profiler = profileTo ? new Session() : null;
     let frames = 0;
     let fromWorker = 0;
     let batches = 0;
@@ -179,8 +184,21 @@ export const bench: Bench = {
             proc0 = process.cpuUsage();
             worker0 = svc.offload.counts.worker;
             batches0 = svc.offload.counts.batches;
+            if (profiler) {
+              profiler.connect();
+              profiler.post('Profiler.enable', () => profiler.post('Profiler.start'));
+            }
           });
           await svc.idle();
+          if (profiler) {
+            await new Promise<void>((resolve) =>
+              profiler.post('Profiler.stop', (err, res) => {
+                if (!err) writeFileSync(`${profileTo}-${mode}.cpuprofile`, JSON.stringify(res.profile));
+                profiler.disconnect();
+                resolve();
+              }),
+            );
+          }
           const main1 = threadCpuUs();
           const workerCpu1 = threadCpuUs(svc.offload.workerTid);
           const proc = process.cpuUsage(proc0);

@@ -35,6 +35,8 @@ export interface Storage {
   commits: CommitSync;
   /** SQLite with `backgroundCheckpoints`: the worker that checkpoints the WAL. */
   checkpointer?: Checkpointer | null;
+  /** The SQLite database file (other threads open it to read; WAL readers never wait for the writer); null otherwise. */
+  sqliteFile?: string | null;
   close(): Promise<void>;
 }
 
@@ -74,6 +76,7 @@ function createSqlite(path: string, backgroundCheckpoints: boolean): Storage {
     },
     commits,
     checkpointer,
+    sqliteFile: path === ':memory:' ? null : path,
     async close() {
       await checkpointer?.close();
       commits.close();

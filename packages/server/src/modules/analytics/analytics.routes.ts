@@ -5,6 +5,7 @@ import type { AppContext } from '../../app-context.js';
 import { assertRole, assertShopAccess } from '../../http/auth.js';
 import { route } from '../../http/route.js';
 import { AnalyticsService } from './analytics.service.js';
+import { RollupOffload } from './rollup.offload.js';
 import { RollupWriter } from './rollup.writer.js';
 
 const Params = z.object({ shopId: z.string().min(1).max(40) });
@@ -37,10 +38,18 @@ const services = new WeakMap<AppContext, { service: AnalyticsService; writer: Ro
 export function analyticsFor(ctx: AppContext): { service: AnalyticsService; writer: RollupWriter } {
   let a = services.get(ctx);
   if (!a) {
-    const writer = new RollupWriter(ctx.storage.db).attach(ctx.events);
+    // SQLite file: the facts are built in a worker thread (its own read-only connection); PostgreSQL reads under the
+    // buyers' advisory locks, in process.
+    const offload = ctx.storage.sqliteFile ? new RollupOffload(ctx.storage.sqliteFile) : undefined;
+    const writer = new RollupWriter(ctx.storage.db, offload ? { offload } : {}).attach(ctx.events);
     writer.onError = (err) => ctx.log.error({ err }, 'rollup refresh failed');
     const service = new AnalyticsService(ctx.storage.db, (err, shopId) => ctx.log.error({ err, shopId }, 'rollup rebuild failed'));
-    ctx.onClose.push(() => service.close(), () => writer.close());
+    // Run in reverse: the writer's last flush, then the rebuilds stop, then the worker ends.
+    ctx.onClose.push(
+      () => offload?.close(),
+      () => service.close(),
+      () => writer.close(),
+    );
     a = { service, writer };
     services.set(ctx, a);
   }

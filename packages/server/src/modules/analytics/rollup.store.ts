@@ -457,10 +457,19 @@ const newStamp = (): number => randomInt(0, 2 ** 48 - 1);
  * the stored ones are written; with a `cache`, the stored rows of buyers refreshed before come from memory (checked
  * against their stamp) instead of being read back.
  */
-export async function refreshBuyers(db: Kysely<Database>, shopId: string, buyers: readonly string[], s?: RollupSettings, cache?: RollupCache): Promise<void> {
+export async function refreshBuyers(
+  db: Kysely<Database>,
+  shopId: string,
+  buyers: readonly string[],
+  s?: RollupSettings,
+  cache?: RollupCache,
+  /** The facts of exactly `buyers`, built elsewhere from a read made after they were marked (the rollup worker). */
+  precomputed?: RollupFacts,
+): Promise<void> {
   if (buyers.length === 0) return;
   const settings = s ?? (await loadSettings(db, shopId));
   let list = [...new Set(buyers)];
+  let given = precomputed;
   for (;;) {
     let facts = emptyFacts();
     let stamps = new Map<string, number>();
@@ -470,8 +479,12 @@ export async function refreshBuyers(db: Kysely<Database>, shopId: string, buyers
         // Lock, then read: on PostgreSQL a concurrent refresh of the same buyer either committed before (and is read
         // back) or waits for this one and reads what it wrote, so the last one to commit saw the newest records.
         await lockBuyers(trx, shopId, list);
-        const raw = await loadBuyers(trx, shopId, list);
-        facts = buildFacts(shopId, raw.messages, raw.orders, settings);
+        if (given) {
+          facts = given;
+        } else {
+          const raw = await loadBuyers(trx, shopId, list);
+          facts = buildFacts(shopId, raw.messages, raw.orders, settings);
+        }
         const prev = emptyFacts();
         let misses = list;
         if (cache && list.some((b) => cache.peek(shopId, b))) {
@@ -508,7 +521,9 @@ export async function refreshBuyers(db: Kysely<Database>, shopId: string, buyers
       throw err;
     }
     if (more.length > 0) {
+      // Orders that moved between buyers: read and build all of them here, in the transaction.
       list = [...list, ...more];
+      given = undefined;
       continue;
     }
     if (cache) {

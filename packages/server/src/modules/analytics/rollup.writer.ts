@@ -2,6 +2,8 @@ import { performance } from 'node:perf_hooks';
 import type { Kysely } from 'kysely';
 import type { EventBus, KefuEvent } from '../../events/bus.js';
 import type { Database } from '../../storage/schema.js';
+import type { RollupFacts, RollupSettings } from './rollup-facts.js';
+import type { RollupOffload } from './rollup.offload.js';
 import { loadSettings, refreshBuyers, RollupCache } from './rollup.store.js';
 
 /** How long one refresh transaction may hold the event loop: in the background, and while someone waits in `flush()`. */
@@ -15,6 +17,7 @@ const FIRST_CHUNK = 20;
 const CATCH_UP_SHARE = 0.5;
 
 type Waiter = { left: Set<string>; resolve: () => void };
+type Chunk = { shopId: string; part: string[]; settings: Promise<RollupSettings>; facts: Promise<RollupFacts | undefined> };
 
 /**
  * Keeps the rollups current as events happen: `message.created` and every `order.*` event mark their
@@ -36,6 +39,8 @@ export class RollupWriter {
   private pumping: Promise<void> | null = null;
   /** The chunk being refreshed (a flush waits for it too: its buyers are no longer in the dirty set). */
   private current: Promise<void> = Promise.resolve();
+  /** The next chunk, taken early so the worker builds its facts while the current one is written (in a flush). */
+  private ahead: Chunk | null = null;
   /** Ends the pacing pause early (a flush arrived). */
   private wake: (() => void) | null = null;
   private waiters: Waiter[] = [];
@@ -47,13 +52,22 @@ export class RollupWriter {
   busyMs = 0;
   /** Refresh transactions so far. */
   chunks = 0;
+  /** Buyers whose facts the worker built (`offload`). */
+  offloaded = 0;
   onError: (err: unknown) => void = (err) => console.error('rollup refresh failed', err);
   /** The rows last written per buyer (`cacheBuyers`, default 50,000 — about 2 KB each; 0: always read them back). */
   readonly cache: RollupCache | undefined;
 
   constructor(
     private readonly db: Kysely<Database>,
-    private readonly opts: { delayMs?: number; maxBatch?: number; cacheBuyers?: number; maxShare?: number } = {},
+    private readonly opts: {
+      delayMs?: number;
+      maxBatch?: number;
+      cacheBuyers?: number;
+      maxShare?: number;
+      /** Builds each chunk's facts off the event loop (SQLite files: `RollupOffload`); the writer falls back to in process. */
+      offload?: Pick<RollupOffload, 'facts' | 'broken'>;
+    } = {},
   ) {
     const n = opts.cacheBuyers ?? 50_000;
     this.cache = n > 0 ? new RollupCache(n) : undefined;
@@ -112,31 +126,58 @@ export class RollupWriter {
     });
   }
 
-  /** Refreshes the dirty buyers a chunk at a time until none is left, paced unless a flush waits. */
-  private async pump(): Promise<void> {
-    while (this.size > 0) {
-      const urgent = this.waiters.length > 0;
-      const [shopId, set] = this.dirty.entries().next().value as [string, Set<string>];
-      const want = this.msPerBuyer > 0 ? Math.round((urgent ? URGENT_CHUNK_MS : CHUNK_MS) / this.msPerBuyer) : FIRST_CHUNK;
-      const part: string[] = [];
-      for (const b of set) {
-        part.push(b);
-        if (part.length >= Math.max(MIN_CHUNK, Math.min(MAX_CHUNK, want))) break;
-      }
-      for (const b of part) set.delete(b);
-      this.size -= part.length;
-      // Round robin: a shop that keeps getting messages does not hold back the others.
-      this.dirty.delete(shopId);
-      if (set.size) this.dirty.set(shopId, set);
+  /**
+   * Takes the next chunk out of the dirty set (round robin over shops) and starts what it needs: the shop's rollup
+   * settings (read per chunk: the pump may run for minutes under load, and a settings change rebuilds the shop, after
+   * which no chunk may write rows computed with the old settings) and, with a worker, its facts.
+   */
+  private take(budgetMs: number): Chunk {
+    const [shopId, set] = this.dirty.entries().next().value as [string, Set<string>];
+    const want = this.msPerBuyer > 0 ? Math.round(budgetMs / this.msPerBuyer) : FIRST_CHUNK;
+    const part: string[] = [];
+    for (const b of set) {
+      part.push(b);
+      if (part.length >= Math.max(MIN_CHUNK, Math.min(MAX_CHUNK, want))) break;
+    }
+    for (const b of part) set.delete(b);
+    this.size -= part.length;
+    // Round robin: a shop that keeps getting messages does not hold back the others.
+    this.dirty.delete(shopId);
+    if (set.size) this.dirty.set(shopId, set);
+    const settings = loadSettings(this.db, shopId);
+    const off = this.opts.offload;
+    const facts =
+      off && !off.broken
+        ? settings
+            .then((s) => off.facts(shopId, part, s))
+            .then(
+              (f) => ((this.offloaded += part.length), f),
+              (err: unknown) => (this.onError(err), undefined),
+            )
+        : Promise.resolve(undefined);
+    // Settled either way; the chunk's own try/catch reports a failed settings read.
+    settings.catch(() => undefined);
+    return { shopId, part, settings, facts };
+  }
 
+  /**
+   * Refreshes the dirty buyers a chunk at a time until none is left, paced unless a flush waits. With a worker, a
+   * chunk's facts are built there (the event loop only writes the changes); while a flush waits, the next chunk's
+   * facts are built while this one is written. The pace counts a chunk's whole time, worker included, so buyers
+   * coalesce as much as without one.
+   */
+  private async pump(): Promise<void> {
+    while (this.size > 0 || this.ahead) {
+      const chunk = this.ahead ?? this.take(this.waiters.length > 0 ? URGENT_CHUNK_MS : CHUNK_MS);
+      this.ahead = null;
       const t0 = performance.now();
       let done!: () => void;
       this.current = new Promise((r) => (done = r));
       try {
-        // Read per chunk (one indexed row): the pump may run for minutes under load, and a settings change rebuilds the
-        // shop, after which no chunk may write rows computed with the old settings.
-        await refreshBuyers(this.db, shopId, part, await loadSettings(this.db, shopId), this.cache);
-        this.refreshed += part.length;
+        const settings = await chunk.settings;
+        if (this.waiters.length > 0 && this.size > 0 && this.opts.offload && !this.opts.offload.broken) this.ahead = this.take(URGENT_CHUNK_MS);
+        await refreshBuyers(this.db, chunk.shopId, chunk.part, settings, this.cache, await chunk.facts);
+        this.refreshed += chunk.part.length;
       } catch (err) {
         this.onError(err);
       } finally {
@@ -145,10 +186,10 @@ export class RollupWriter {
       const took = performance.now() - t0;
       this.busyMs += took;
       this.chunks++;
-      const per = took / part.length;
+      const per = took / chunk.part.length;
       this.msPerBuyer = this.msPerBuyer > 0 ? this.msPerBuyer * 0.7 + per * 0.3 : per;
-      this.settle(shopId, part);
-      if (this.size === 0) break;
+      this.settle(chunk.shopId, chunk.part);
+      if (this.size === 0 && !this.ahead) break;
       if (this.waiters.length > 0) await new Promise((r) => setImmediate(r));
       else await this.pause(took);
     }
@@ -184,6 +225,7 @@ export class RollupWriter {
   flush(): Promise<void> {
     const left = new Set<string>();
     for (const [shopId, set] of this.dirty) for (const b of set) left.add(`${shopId}\0${b}`);
+    if (this.ahead) for (const b of this.ahead.part) left.add(`${this.ahead.shopId}\0${b}`);
     const inFlight = this.current;
     if (!left.size) return inFlight;
     const done = new Promise<void>((resolve) => this.waiters.push({ left, resolve }));

@@ -9,6 +9,7 @@ import { generateBuyers, type GenChunk } from './generate.js';
 import { kpiInputOf, rawOrderOf, type RawMessage, type RollupSettings } from './rollup-facts.js';
 import { queryKpis, type RollupReport } from './rollup.query.js';
 import { buildKey, loadSettings, rebuildingKey, rebuildShop, refreshBuyers, saveSettings } from './rollup.store.js';
+import { RollupOffload } from './rollup.offload.js';
 import { RollupWriter } from './rollup.writer.js';
 
 const FIGURES = [
@@ -148,6 +149,39 @@ export function rollupContract(engine: Engine): void {
       const rebuilt = (await dump(db, shopId)) as { sums: { days: unknown[] } };
       expect(rebuilt.sums.days.length).toBeGreaterThan(15);
       expect(rebuilt).toEqual(live);
+    });
+
+    it.runIf(engine === 'sqlite')('facts built in the rollup worker (own read-only connection) write the same rows; a dead worker falls back in process', async () => {
+      const db = storage.db;
+      await rebuildShop(db, shopId);
+      const want = await dump(db, shopId);
+      const offload = new RollupOffload(storage.sqliteFile!);
+      try {
+        const events = new EventBus('test-worker');
+        const writer = new RollupWriter(db, { delayMs: 10_000, maxBatch: 1_000_000, offload }).attach(events);
+        // Every buyer's rows are rewritten from facts the worker built (a change of window forces new rows).
+        const s = await loadSettings(db, shopId);
+        await saveSettings(db, shopId, { ...s, attributionWindowHours: 30 }, buildKey({ ...s, attributionWindowHours: 30 }));
+        for (const c of data.conversations) events.emit('message.created', shopId, { buyerId: c.buyer_id });
+        for (const o of data.orders) if (o.buyer_id === null) events.emit('order.created', shopId, { order: { buyerId: null, buyerNick: o.buyer_nick } });
+        await writer.flush();
+        expect(writer.offloaded).toBe(writer.refreshed);
+        expect(writer.offloaded).toBeGreaterThan(200);
+        const live = await dump(db, shopId);
+        await rebuildShop(db, shopId);
+        expect(live).toEqual(await dump(db, shopId));
+        // The worker gone: the next refreshes are computed in process, the same.
+        await offload.close();
+        const before = writer.offloaded;
+        await saveSettings(db, shopId, s, buildKey(s));
+        for (const c of data.conversations) events.emit('message.created', shopId, { buyerId: c.buyer_id });
+        for (const o of data.orders) if (o.buyer_id === null) events.emit('order.created', shopId, { order: { buyerId: null, buyerNick: o.buyer_nick } });
+        await writer.close();
+        expect(writer.offloaded).toBe(before);
+        expect(await dump(db, shopId)).toEqual(want);
+      } finally {
+        await offload.close();
+      }
     });
 
     it('live shop order across two processes, then late and out-of-order records: cached refreshes equal a rebuild and the engine', async () => {
