@@ -1,27 +1,7 @@
-import { createRequire } from 'node:module';
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { spawnWorker } from '../../jobs/spawn-worker.js';
 import type { RollupFacts, RollupSettings } from './rollup-facts.js';
 import type { FactsRequest } from './rollup.worker.js';
-
-/** URL of tsx's ESM register API (`tsx/esm/api` under the `import` condition), found from `from`. */
-function tsxEsmApi(from: string): string {
-  const pkgPath = createRequire(from).resolve('tsx/package.json');
-  const pkg = JSON.parse(readFileSync(pkgPath, 'utf8')) as { exports: Record<string, { import: { default: string } }> };
-  return pathToFileURL(join(dirname(pkgPath), pkg.exports['./esm/api']!.import.default)).href;
-}
-
-/** Starts the worker from the TypeScript sources (tests, dev: tsx in the worker) or from the built JavaScript. */
-function spawn(path: string): Worker {
-  const self = import.meta.url;
-  if (self.endsWith('.ts')) {
-    const boot = `import(${JSON.stringify(tsxEsmApi(self))}).then((m) => m.register()).then(() => import(${JSON.stringify(new URL('./rollup.worker.ts', self).href)}))`;
-    return new Worker(boot, { eval: true, execArgv: ['--conditions=source'], workerData: { path } });
-  }
-  return new Worker(new URL('./rollup.worker.js', self), { workerData: { path } });
-}
 
 /**
  * Builds rollup facts in a worker thread (SQLite files only, docs/ROLLUPS.md): the rollup writer hands it each chunk
@@ -39,7 +19,7 @@ export class RollupOffload {
 
   private start(): Worker {
     if (this.worker) return this.worker;
-    const w = spawn(this.path);
+    const w = spawnWorker(import.meta.url, 'rollup.worker', { path: this.path });
     w.unref();
     w.on('message', (m: { id?: number; facts?: RollupFacts; error?: string; ready?: boolean }) => {
       if (m.id === undefined) return;

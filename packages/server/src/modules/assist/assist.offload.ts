@@ -1,9 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { ScenarioExample } from '@kefu/core';
+import { spawnWorker } from '../../jobs/spawn-worker.js';
 import { AssistEngine, type EngineOp, failed, type LibraryRef, type ModelRef, type RunOk, type RunOp, type RunResult, trainShopModel } from './assist.engine.js';
 
 /** What to compute for one buyer message (or a classify / suggest request). */
@@ -54,25 +51,9 @@ const HANG_MS = 30_000;
 const FREE_RESTARTS = 2;
 const MAX_BACKOFF_MS = 60_000;
 
-/** URL of tsx's ESM register API (`tsx/esm/api` under the `import` condition), found from `from`. */
-function tsxEsmApi(from: string): string {
-  const pkgPath = createRequire(from).resolve('tsx/package.json');
-  const pkg = JSON.parse(readFileSync(pkgPath, 'utf8')) as { exports: Record<string, { import: { default: string } }> };
-  return pathToFileURL(join(dirname(pkgPath), pkg.exports['./esm/api']!.import.default)).href;
-}
-
-/** Starts the worker from the TypeScript sources (tests, dev: tsx in the worker) or from the built JavaScript. */
-function spawnWorker(workerData?: unknown): Worker {
-  const self = import.meta.url;
-  if (self.endsWith('.ts')) {
-    const entry = new URL('./assist.worker.ts', self).href;
-    const tsx = tsxEsmApi(self);
-    // A worker's own `--import` does not apply to its entry on Node 20, so register tsx first and then import the entry.
-    const boot = `import(${JSON.stringify(tsx)}).then((m) => m.register()).then(() => import(${JSON.stringify(entry)}))`;
-    const prof = process.execArgv.filter((a) => a === '--cpu-prof' || a.startsWith('--cpu-prof-dir='));
-    return new Worker(boot, { eval: true, execArgv: ['--conditions=source', ...prof], workerData });
-  }
-  return new Worker(new URL('./assist.worker.js', self), { workerData });
+/** Starts the assist worker (sources or build, see `spawnWorker`). */
+function spawnAssistWorker(workerData?: unknown): Worker {
+  return spawnWorker(import.meta.url, 'assist.worker', workerData);
 }
 
 /**
@@ -164,7 +145,7 @@ export class AssistOffload {
     return new Promise<string>((resolve, reject) => {
       let w: Worker;
       try {
-        w = spawnWorker({ train: own });
+        w = spawnAssistWorker({ train: own });
       } catch (err) {
         this.onError(err, 'assist training worker failed to start; training inline');
         resolve(Promise.resolve().then(inline));
@@ -275,7 +256,7 @@ export class AssistOffload {
     if (this.closed || Date.now() < this.restartAt) return null;
     let w: Worker;
     try {
-      w = spawnWorker();
+      w = spawnAssistWorker();
     } catch (err) {
       this.onError(err, 'assist worker failed to start');
       this.noteFailure();
