@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  isValidTimeZone,
   formatDuration,
   formatMoney,
   formatRate,
@@ -79,5 +80,16 @@ describe('zones and times', () => {
       attributionWindowHours: 72,
       creditOn: 'payment',
     });
+  });
+});
+
+describe('isValidTimeZone', () => {
+  it('knows IANA zones, refuses others, and answers the same when asked again', () => {
+    for (let i = 0; i < 2; i++) {
+      expect(isValidTimeZone('Asia/Shanghai')).toBe(true);
+      expect(isValidTimeZone('America/New_York')).toBe(true);
+      expect(isValidTimeZone('Mars/Base')).toBe(false);
+      expect(isValidTimeZone('')).toBe(false);
+    }
   });
 });
