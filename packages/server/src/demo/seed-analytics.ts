@@ -1,4 +1,4 @@
-import { DEFAULT_STEP_SCRIPTS, makeZone } from '@kefu/core';
+import { DEFAULT_STEP_SCRIPTS, makeZone, OUTCOME_WINDOW_MS } from '@kefu/core';
 import type { Insertable } from 'kysely';
 import type { AppContext } from '../app-context.js';
 import { rng } from '../modules/analytics/generate.js';
@@ -183,14 +183,15 @@ export async function seedAnalyticsShop(ctx: AppContext, plan: Plan, now = Date.
     // unpaid), with their script statistics, so the dashboard and the urging page have a history.
     const reminders = demoReminders(plan.shopId, orders, now, r);
     for (let i = 0; i < reminders.length; i += 50) await trx.insertInto('urge_reminders').values(reminders.slice(i, i + 50)).execute();
+    const paidAt = new Map(orders.map((o) => [o.id!, o.paid_at == null ? null : Number(o.paid_at)]));
     const stats = new Map<string, { script_id: string; step: number; sent: number; outcomes: number; paid: number }>();
     for (const x of reminders) {
-      const o = orders.find((y) => y.id === x.order_id)!;
+      const paid = paidAt.get(x.order_id) ?? null;
       const key = `${x.script_id}/${x.step}`;
       const st = stats.get(key) ?? { script_id: x.script_id, step: x.step, sent: 0, outcomes: 0, paid: 0 };
       st.sent++;
-      const paidIn = o.paid_at != null && Number(o.paid_at) - x.sent_at <= 72 * HOUR;
-      if (paidIn || now - x.sent_at > 72 * HOUR) {
+      const paidIn = paid !== null && paid - x.sent_at <= OUTCOME_WINDOW_MS;
+      if (paidIn || now - x.sent_at > OUTCOME_WINDOW_MS) {
         st.outcomes++;
         if (paidIn) st.paid++;
       }

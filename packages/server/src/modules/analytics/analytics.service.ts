@@ -1,7 +1,7 @@
+import { randomBytes } from 'node:crypto';
 import {
   drillDown,
   formatDay,
-  URGING_SCRIPTS,
   formatDuration,
   formatMoney,
   formatRate,
@@ -9,6 +9,7 @@ import {
   makeBusinessClock,
   makeZone,
   UNKNOWN_AGENT,
+  URGING_SCRIPTS,
   type KpiDrillFigure,
   type KpiDrillKey,
 } from '@kefu/core';
@@ -17,7 +18,6 @@ import { AppError } from '../../http/errors.js';
 import type { Database } from '../../storage/schema.js';
 import { engineSettings, kpiInputOf, type RollupSettings } from './rollup-facts.js';
 import { periodOf, queryKpis, queryScenarios, type RollupReport } from './rollup.query.js';
-import { randomBytes } from 'node:crypto';
 import { buildKey, loadBuyers, loadSettings, rebuildingKey, RebuildStopped, REBUILDING, rebuildShop, saveSettings } from './rollup.store.js';
 
 const DRILL_LIMIT = 2000;
@@ -73,6 +73,8 @@ export interface UrgingRow {
 }
 
 const URGE_TITLES = new Map(URGING_SCRIPTS.map((x) => [x.id, x.title]));
+/** A reminder script's title, or its id when it is not one of the built-in scripts. */
+const scriptTitle = (id: string): string => URGE_TITLES.get(id) ?? id;
 
 const ratio = (a: number, b: number): number | null => (b === 0 ? null : a / b);
 
@@ -115,14 +117,14 @@ export class AnalyticsService {
    * supersedes it: the old one stops before its next write. Resolves once it started.
    */
   async rebuild(shopId: string): Promise<KpiSettingsDto> {
-    const token = randomBytes(9).toString('base64url');
-    const cur = await loadSettings(this.db, shopId);
-    await saveSettings(this.db, shopId, cur, rebuildingKey(token));
-    this.startJob(shopId, token);
+    await this.startRebuild(shopId, await loadSettings(this.db, shopId));
     return this.settings(shopId);
   }
 
-  private startJob(shopId: string, token: string): void {
+  /** Saves `settings` under a new rebuild token (any older rebuild of the shop stops at its next write) and starts it. */
+  private async startRebuild(shopId: string, settings: RollupSettings): Promise<void> {
+    const token = randomBytes(9).toString('base64url');
+    await saveSettings(this.db, shopId, settings, rebuildingKey(token));
     const before = this.jobs.get(shopId);
     this.failures.delete(shopId);
     const job: RebuildJob = { token, buyers: 0, total: 0, startedAt: Date.now(), done: Promise.resolve() };
@@ -182,9 +184,7 @@ export class AnalyticsService {
       await saveSettings(this.db, shopId, next, cur.builtWith ?? oldKey);
       return { ...(await this.settings(shopId)), rebuilding: running };
     }
-    const token = randomBytes(9).toString('base64url');
-    await saveSettings(this.db, shopId, next, rebuildingKey(token));
-    this.startJob(shopId, token);
+    await this.startRebuild(shopId, next);
     return { ...(await this.settings(shopId)), rebuilding: true };
   }
 
@@ -285,14 +285,14 @@ export class AnalyticsService {
     // Payment reminders of the period, with the buyers of their orders (an order may be older than the period).
     const reminders: Array<{ orderId: string; script: string; at: number }> = [];
     if (figure === 'remindedOrders') {
-      const zone = makeZone(s.tz);
+      const { start, end } = this.range(from, to, s);
       const rows = await this.db
         .selectFrom('urge_reminders as u')
         .innerJoin('orders as o', (j) => j.onRef('o.id', '=', 'u.order_id').onRef('o.shop_id', '=', 'u.shop_id'))
         .select(['u.order_id', 'u.script_id', 'u.sent_at', 'o.buyer_id', 'o.buyer_nick'])
         .where('u.shop_id', '=', shopId)
-        .where('u.sent_at', '>=', zone.dayStartUtc(a))
-        .where('u.sent_at', '<', zone.dayStartUtc(b + 1))
+        .where('u.sent_at', '>=', start)
+        .where('u.sent_at', '<', end)
         .execute();
       for (const r of rows) {
         reminders.push({ orderId: r.order_id, script: r.script_id, at: Number(r.sent_at) });
@@ -325,7 +325,7 @@ export class AnalyticsService {
       const buyer = String(r.buyer);
       const o: Record<string, unknown> = { ...r, buyerName: buyer.startsWith('nick:') ? buyer.slice(5) : (nick.get(buyer) ?? buyer) };
       if ('agent' in r) o.agentName = name(r.agent);
-      if (typeof r.script === 'string') o.scriptTitle = URGE_TITLES.get(r.script) ?? r.script;
+      if (typeof r.script === 'string') o.scriptTitle = scriptTitle(r.script);
       if ('firstHumanAgent' in r) o.firstHumanAgentName = name(r.firstHumanAgent);
       if (Array.isArray(r.agents)) o.agentNames = (r.agents as string[]).map((x) => name(x));
       return o;
@@ -374,7 +374,7 @@ export class AnalyticsService {
         const script = String(x.script_id);
         const reminded = Number(x.reminded);
         const paid = Number(x.paid);
-        return { script, title: URGE_TITLES.get(script) ?? script, reminded, paid, pending: Number(x.pending), rate: ratio(paid, reminded) };
+        return { script, title: scriptTitle(script), reminded, paid, pending: Number(x.pending), rate: ratio(paid, reminded) };
       });
     } catch {
       return null;
@@ -443,7 +443,7 @@ export class AnalyticsService {
     } else if (figure === 'remindedOrders') {
       lines.push(['订单', '买家', '金额', '下单时间', '催付话术', '催付时间', '付款时间', '催后付款']);
       for (const r of d.rows) {
-        lines.push([String(r.id), String(r.buyerName), formatMoney(Number(r.amount)), String(r.createdAt), URGE_TITLES.get(String(r.script)) ?? String(r.script), String(r.remindedAt), String(r.paidAt ?? ''), r.paidAfterReminder ? '是' : '否']);
+        lines.push([String(r.id), String(r.buyerName), formatMoney(Number(r.amount)), String(r.createdAt), String(r.scriptTitle), String(r.remindedAt), String(r.paidAt ?? ''), r.paidAfterReminder ? '是' : '否']);
       }
     } else {
       lines.push(['订单', '买家', '金额', '下单时间', '付款时间', '归属客服', '退款', '静默']);

@@ -21,8 +21,7 @@ export class RollupOffload {
     if (this.worker) return this.worker;
     const w = spawnWorker(import.meta.url, 'rollup.worker', { path: this.path });
     w.unref();
-    w.on('message', (m: { id?: number; facts?: RollupFacts; error?: string; ready?: boolean }) => {
-      if (m.id === undefined) return;
+    w.on('message', (m: { id: number; facts?: RollupFacts; error?: string }) => {
       const p = this.waiting.get(m.id);
       if (!p) return;
       this.waiting.delete(m.id);
@@ -48,14 +47,14 @@ export class RollupOffload {
     if (this.broken) return Promise.reject(this.broken);
     const w = this.start();
     const id = this.next++;
-    return new Promise((resolve, reject) => {
+    return new Promise<RollupFacts>((resolve, reject) => {
       this.waiting.set(id, { resolve, reject });
       w.ref();
       const req: FactsRequest = { id, shopId, buyers, settings };
       w.postMessage(req);
     }).finally(() => {
       if (this.waiting.size === 0) this.worker?.unref();
-    }) as Promise<RollupFacts>;
+    });
   }
 
   async close(): Promise<void> {

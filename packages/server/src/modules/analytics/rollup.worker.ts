@@ -33,4 +33,3 @@ port.on('message', (req: FactsRequest) => {
     }
   });
 });
-port.postMessage({ ready: true });

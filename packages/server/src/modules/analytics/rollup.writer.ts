@@ -146,13 +146,19 @@ export class RollupWriter {
     if (set.size) this.dirty.set(shopId, set);
     const settings = loadSettings(this.db, shopId);
     const off = this.opts.offload;
-    const facts =
+    const facts: Promise<RollupFacts | undefined> =
       off && !off.broken
         ? settings
             .then((s) => off.facts(shopId, part, s))
             .then(
-              (f) => ((this.offloaded += part.length), f),
-              (err: unknown) => (this.onError(err), undefined),
+              (f) => {
+                this.offloaded += part.length;
+                return f;
+              },
+              (err: unknown) => {
+                this.onError(err);
+                return undefined;
+              },
             )
         : Promise.resolve(undefined);
     // Settled either way; the chunk's own try/catch reports a failed settings read.

@@ -66,20 +66,23 @@ export function DrillDrawer({ shopId, target, onClose }: { shopId: string; targe
     { title: t('kpi.drill.responseSec'), key: 'sec', align: 'right', render: (_, r) => (r.answered ? dur(r.responseSec) : <Tag color="red">{t('kpi.drill.unanswered')}</Tag>) },
     { title: t('kpi.drill.agent'), key: 'agent', render: (_, r) => (r.agentName as string) ?? '—' },
   ];
-  const orderCols: ColumnsType<Row> = [
+  // An order: which, whose, how much (every order table starts so), and when it was paid.
+  const orderHead: ColumnsType<Row> = [
     { title: t('kpi.drill.order'), dataIndex: 'id', key: 'id', width: 170, ellipsis: true },
     { title: t('kpi.drill.buyer'), dataIndex: 'buyerName', key: 'buyer', ellipsis: true },
     { title: t('kpi.drill.amount'), key: 'amount', align: 'right', render: (_, r) => fmt.money(r.amount as number) },
-    { title: t('kpi.drill.paidAt'), key: 'paid', width: 160, render: (_, r) => time(r.paidAt) },
+  ];
+  const paidCol: ColumnsType<Row>[number] = { title: t('kpi.drill.paidAt'), key: 'paid', width: 160, render: (_, r) => time(r.paidAt) };
+  const orderCols: ColumnsType<Row> = [
+    ...orderHead,
+    paidCol,
     { title: t('kpi.drill.attributed'), key: 'agent', render: (_, r) => (r.agentName as string) ?? <Typography.Text type="secondary">{t('kpi.drill.none')}</Typography.Text> },
     { title: '', key: 'flags', render: (_, r) => <Space size={2}>{r.refunded ? <Tag color="orange">{t('kpi.drill.refunded')}</Tag> : null}{r.silent ? <Tag>{t('kpi.drill.silent')}</Tag> : null}</Space> },
   ];
   const remindCols: ColumnsType<Row> = [
-    { title: t('kpi.drill.order'), dataIndex: 'id', key: 'id', width: 170, ellipsis: true },
-    { title: t('kpi.drill.buyer'), dataIndex: 'buyerName', key: 'buyer', ellipsis: true },
-    { title: t('kpi.drill.amount'), key: 'amount', align: 'right', render: (_, r) => fmt.money(r.amount as number) },
+    ...orderHead,
     { title: t('kpi.drill.remindedAt'), key: 'remindedAt', width: 160, render: (_, r) => time(r.remindedAt) },
-    { title: t('kpi.drill.paidAt'), key: 'paid', width: 160, render: (_, r) => time(r.paidAt) },
+    paidCol,
     {
       title: t('kpi.drill.paidAfter'), key: 'ok',
       render: (_, r) => (r.paidAfterReminder ? <Tag color="green">{t('kpi.drill.yes')}</Tag> : <Typography.Text type="secondary">{t('kpi.drill.no')}</Typography.Text>),
