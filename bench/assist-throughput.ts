@@ -1,13 +1,12 @@
 // Buyer-message throughput through the real message path with suggestions on vs off, same server, same run.
 import { fork } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { Session } from 'node:inspector';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { assistOf, defaultConfig, startServer } from '@kefu/server';
 import WebSocket from 'ws';
-import { login, metric, result, threadCpuUs, type Bench } from './lib.js';
+import { cpuProfile, login, metric, result, threadCpuUs, type Bench } from './lib.js';
 
 interface DriverConfig {
   url: string;
@@ -154,7 +153,8 @@ export const bench: Bench = {
     // KEFU_BENCH_ASSIST_PROFILE=<prefix>: CPU profiles of the server's main thread over the timed part of the last round
     // each way, <prefix>-off.cpuprofile and <prefix>-on.cpuprofile (Chrome DevTools; diff them to see what "on" adds).
     const profileTo = process.env.KEFU_BENCH_ASSIST_PROFILE;
-    const profiler = profileTo ? new Session() : null;
+    // Started from the driver's callback (a holder, so the check after the round sees it).
+    const profile: { current: ReturnType<typeof cpuProfile> | null } = { current: null };
     let frames = 0;
     let fromWorker = 0;
     let batches = 0;
@@ -184,21 +184,11 @@ export const bench: Bench = {
             proc0 = process.cpuUsage();
             worker0 = svc.offload.counts.worker;
             batches0 = svc.offload.counts.batches;
-            if (profiler) {
-              profiler.connect();
-              profiler.post('Profiler.enable', () => profiler.post('Profiler.start'));
-            }
+            if (profileTo) profile.current = cpuProfile();
           });
           await svc.idle();
-          if (profiler) {
-            await new Promise<void>((resolve) =>
-              profiler.post('Profiler.stop', (err, res) => {
-                if (!err) writeFileSync(`${profileTo}-${mode}.cpuprofile`, JSON.stringify(res.profile));
-                profiler.disconnect();
-                resolve();
-              }),
-            );
-          }
+          await profile.current?.stop(`${profileTo}-${mode}.cpuprofile`);
+          profile.current = null;
           const main1 = threadCpuUs();
           const workerCpu1 = threadCpuUs(svc.offload.workerTid);
           const proc = process.cpuUsage(proc0);

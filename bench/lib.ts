@@ -1,4 +1,5 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
 import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -108,4 +109,24 @@ export async function login(base: string, email: string, password: string): Prom
   const m = /kefu_session=([^;]*)/.exec(res.headers.get('set-cookie') ?? '');
   if (!m) throw new Error(`login failed for ${email}`);
   return `kefu_session=${m[1]}`;
+}
+
+/**
+ * A CPU profile of this thread (the server's event loop, when the server runs in the bench process) from now until
+ * `stop`, which writes it to `file` (`.cpuprofile`, for Chrome DevTools).
+ */
+export function cpuProfile(): { stop(file: string): Promise<void> } {
+  const s = new Session();
+  s.connect();
+  s.post('Profiler.enable', () => s.post('Profiler.start'));
+  return {
+    stop: (file) =>
+      new Promise<void>((resolve) =>
+        s.post('Profiler.stop', (err, res) => {
+          if (!err) writeFileSync(file, JSON.stringify(res.profile));
+          s.disconnect();
+          resolve();
+        }),
+      ),
+  };
 }

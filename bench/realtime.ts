@@ -1,14 +1,13 @@
 // Realtime gateway throughput and latency against a bare `ws` relay (no DB), same clients, same run.
 import { fork } from 'node:child_process';
-import { closeSync, fdatasyncSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
-import { Session } from 'node:inspector';
+import { closeSync, fdatasyncSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type IntervalHistogram, monitorEventLoopDelay, performance, PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
 import { defaultConfig, startServer } from '@kefu/server';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { login, metric, percentile, result, threadCpuUs, type Bench } from './lib.js';
+import { cpuProfile, login, metric, percentile, result, threadCpuUs, type Bench } from './lib.js';
 import type { DriverConfig, DriverResult } from './realtime/clients.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -144,21 +143,16 @@ export const bench: Bench = {
     };
     // KEFU_BENCH_RT_PROFILE=<file>: a CPU profile of the server's latency phase (open it in Chrome's DevTools).
     const profileTo = process.env.KEFU_BENCH_RT_PROFILE;
-    const profiler = profileTo ? new Session() : null;
-    const profiling = (which: 'kefu' | 'relay', phase: string) => {
-      if (!profiler || which !== 'kefu') return;
-      if (phase === 'latency-start') {
-        profiler.connect();
-        profiler.post('Profiler.enable', () => profiler.post('Profiler.start'));
-      }
-      if (phase === 'latency-end')
-        profiler.post('Profiler.stop', (err, res) => {
-          if (!err) writeFileSync(profileTo!, JSON.stringify(res.profile));
-          profiler.disconnect();
-        });
+    let profile: ReturnType<typeof cpuProfile> | null = null;
+    const kefuMark = marker('kefu');
+    const cpuMarks = {
+      kefu: (phase: string) => {
+        kefuMark(phase);
+        if (profileTo && phase === 'latency-start') profile = cpuProfile();
+        if (profile && phase === 'latency-end') void profile.stop(profileTo!);
+      },
+      relay: marker('relay'),
     };
-    const marks = { kefu: marker('kefu'), relay: marker('relay') };
-    const cpuMarks = { kefu: (p: string) => (marks.kefu(p), profiling('kefu', p)), relay: marks.relay };
     const server = await startServer({ ...defaultConfig(dir), port: 0, dbPath: join(dir, 'kefu.db'), dataDir: dir, demo: true, scryptLogN: 10, logLevel: 'silent' });
     let kefu: DriverResult;
     let rate: number;
