@@ -14,6 +14,8 @@ export class RollupOffload {
   private readonly waiting = new Map<number, { resolve: (f: RollupFacts) => void; reject: (e: Error) => void }>();
   /** Set when the worker could not start or died: the caller computes in process from then on. */
   broken: Error | null = null;
+  /** True once the worker has answered: until then a request's time includes starting the thread (loading its modules). */
+  ready = false;
 
   constructor(private readonly path: string) {}
 
@@ -24,12 +26,14 @@ export class RollupOffload {
     w.on('message', (m: { id: number; facts?: RollupFacts; error?: string }) => {
       const p = this.waiting.get(m.id);
       if (!p) return;
+      this.ready = true;
       this.waiting.delete(m.id);
       if (m.facts) p.resolve(m.facts);
       else p.reject(new Error(m.error ?? 'rollup worker failed'));
     });
     const fail = (err: Error) => {
       this.broken = err;
+      this.ready = false;
       this.worker = null;
       for (const p of this.waiting.values()) p.reject(err);
       this.waiting.clear();

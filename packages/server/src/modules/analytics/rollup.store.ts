@@ -374,6 +374,22 @@ function perBuyer(f: RollupFacts, buyers: readonly string[]): Map<string, Rollup
   return out;
 }
 
+/** Facts split into the given groups of buyers (one pass; rows of buyers in no group are dropped). */
+export function splitFacts(f: RollupFacts, groups: ReadonlyArray<readonly string[]>): RollupFacts[] {
+  const out = groups.map(() => emptyFacts());
+  const at = new Map<string, number>();
+  groups.forEach((g, i) => {
+    for (const b of g) at.set(b, i);
+  });
+  for (const k of FACT_KINDS) {
+    for (const r of f[k]) {
+      const i = at.get(r.buyer);
+      if (i !== undefined) (out[i]![k] as Array<typeof r>).push(r);
+    }
+  }
+  return out;
+}
+
 /**
  * The fact rows this process last wrote (or read) for some buyers, with the stamp they are stored under, so a refresh
  * need not read them back: `kpi_buyer_stamps` changes on every write of a buyer's rows by any process and a rebuild
