@@ -48,6 +48,17 @@ describe('suggested replies (assist)', () => {
       .toBe(1);
     // Answered: the list goes away until the buyer writes again.
     await expect.poll(() => items.count()).toBe(0);
+
+    // The next question's suggestions come with the socket's push: no request for them.
+    const asked: string[] = [];
+    page.on('request', (r) => {
+      if (/\/conversations\/[^/]+\/suggestions$/.test(new URL(r.url()).pathname)) asked.push(r.url());
+    });
+    await buyer.say('包邮吗，新疆能发吗');
+    await page.getByTestId('msg-buyer').filter({ hasText: '新疆能发吗' }).waitFor();
+    await items.first().waitFor();
+    expect(await page.getByTestId('suggestions-scenario').textContent()).toBe('运费');
+    expect(asked).toEqual([]);
   });
 
   it('shows the library grouped by scenario and the knowledge base, in zh-CN and en', async () => {

@@ -17,7 +17,18 @@ interface Props {
   onEdit(text: string): void;
   /** Esc: back to the composer. */
   onEscape?(): void;
+  /** The frames the server pushes on the agent socket (the workbench store); without it, or when none comes, REST. */
+  pushed?: PushedSuggestions;
 }
+
+/** Where pushed `suggestions` frames are read from. */
+export interface PushedSuggestions {
+  suggestionsFor(conversationId: string): SuggestionsFrame | undefined;
+  onEvent(fn: (e: { type: string; frame?: SuggestionsFrame }) => void): () => void;
+}
+
+/** How long to wait for the pushed frame of a new buyer message before asking over REST. */
+const PUSH_WAIT_MS = 800;
 
 /** The latest buyer text message not yet answered by an agent, if any. */
 export function pendingBuyerMessage(messages: readonly MessageDto[] | undefined): MessageDto | null {
@@ -42,24 +53,42 @@ export function SuggestionsPanel(p: Props) {
   const items = useRef<Array<HTMLDivElement | null>>([]);
   const lastId = last?.id ?? null;
 
+  const pushed = p.pushed;
   useEffect(() => {
     setFrame(null);
     if (!lastId || !p.shopId) return;
+    // The server pushes each buyer message's frame to the agent's socket just after the message: use it. REST only
+    // when it does not come (a conversation opened later, another agent's, a reconnect) or there is no socket.
+    const have = pushed?.suggestionsFor(p.conversationId);
+    if (have?.messageId === lastId) {
+      setFrame(have);
+      return;
+    }
     let live = true;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const off = pushed?.onEvent((e) => {
+      if (e.type !== 'suggestions' || e.frame?.conversationId !== p.conversationId || e.frame.messageId !== lastId) return;
+      clearTimeout(timer);
+      if (live) setFrame(e.frame);
+    });
     const load = (attempt: number) =>
       quickRepliesApi
         .suggestions(p.shopId, p.conversationId)
         .then((f) => {
           if (!live) return;
           if (f && f.messageId === lastId) setFrame(f);
-          else if (attempt < 3) setTimeout(() => void load(attempt + 1), 300);
+          else if (attempt < 3) timer = setTimeout(() => void load(attempt + 1), 300);
         })
         .catch(() => undefined);
-    void load(0);
+    // An older frame of this conversation means the socket is live and this message's frame is on its way.
+    if (pushed && have) timer = setTimeout(() => void load(0), PUSH_WAIT_MS);
+    else void load(0);
     return () => {
       live = false;
+      clearTimeout(timer);
+      off?.();
     };
-  }, [p.shopId, p.conversationId, lastId]);
+  }, [p.shopId, p.conversationId, lastId, pushed]);
 
   const list = useMemo(() => (frame && lastId ? frame.items.slice(0, 5) : []), [frame, lastId]);
 

@@ -339,6 +339,7 @@ export function WorkbenchPage() {
             onSend={onSuggestionSend}
             onEdit={onSuggestionEdit}
             onEscape={focusComposer}
+            pushed={rt.store}
           />
           </>
         ) : (

@@ -1,4 +1,4 @@
-import type { AgentClientFrame, ConversationDto, MessageDto } from '@kefu/contracts';
+import type { AgentClientFrame, ConversationDto, MessageDto, SuggestionsFrame } from '@kefu/contracts';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { catchUp, type HistoryApi, MAX_CATCH_UP, mergeMessages, openThread, RealtimeStore, sameConversation } from './store.js';
 
@@ -81,6 +81,25 @@ describe('RealtimeStore', () => {
     const snap = store.getSnapshot();
     expect(snap.pending).toHaveLength(0);
     expect(snap.threads.cv1!.messages.map((m) => [m.seq, m.sender, m.text])).toEqual([[1, 'buyer', '消息1'], [2, 'agent', '亲，有货的']]);
+  });
+
+  it('keeps the latest pushed suggestions per conversation and tells listeners, without a new snapshot', () => {
+    const seen: string[] = [];
+    const off = store.onEvent((e) => e.type === 'suggestions' && seen.push(e.frame.messageId));
+    const before = store.getSnapshot();
+    const frame = (messageId: string, conversationId = 'cv1'): SuggestionsFrame => ({
+      type: 'suggestions', conversationId, messageId, seq: 1, scenario: 'bargain', confidence: 0.9,
+      items: [{ id: 'qr1', kind: 'reply', title: '议价', text: '亲，已经是活动价了哦', reasons: ['场景：议价'] }],
+    });
+    expect(store.suggestionsFor('cv1')).toBeUndefined();
+    store.apply(frame('m1'));
+    store.apply(frame('m2'));
+    store.apply(frame('x1', 'cv2'));
+    expect(store.suggestionsFor('cv1')?.messageId).toBe('m2');
+    expect(store.suggestionsFor('cv2')?.items[0]!.text).toBe('亲，已经是活动价了哦');
+    expect(seen).toEqual(['m1', 'm2', 'x1']);
+    expect(store.getSnapshot()).toBe(before);
+    off();
   });
 
   it('marks a send failed without ack, and retries with the same client id', () => {

@@ -1,4 +1,4 @@
-import type { AgentClientFrame, AgentServerFrame, AgentStatus, ConversationDto, ConversationPatch, MessageDto, PresenceDto } from '@kefu/contracts';
+import type { AgentClientFrame, AgentServerFrame, AgentStatus, ConversationDto, ConversationPatch, MessageDto, PresenceDto, SuggestionsFrame } from '@kefu/contracts';
 import type { SocketState } from './socket.js';
 import { newClientId } from './socket.js';
 
@@ -44,7 +44,11 @@ export type StoreEvent =
   | { type: 'buyer-message'; conversation: ConversationDto | undefined; message: MessageDto }
   | { type: 'conversation-created'; conversation: ConversationDto }
   | { type: 'unknown-conversation'; conversationId: string }
-  | { type: 'error'; code: string; message: string };
+  | { type: 'error'; code: string; message: string }
+  | { type: 'suggestions'; frame: SuggestionsFrame };
+
+/** Pushed suggestion frames kept (the latest per conversation), for a conversation opened after its frame came. */
+const MAX_SUGGESTIONS = 500;
 
 const SEND_TIMEOUT_MS = 10_000;
 const TYPING_TTL_MS = 6_000;
@@ -179,6 +183,7 @@ export class RealtimeStore {
   private snap: Snapshot = { connection: 'closed', selectedId: null, agentId: null, presence: null, conversations: {}, threads: {}, pending: [], team: {} };
   private listeners = new Set<() => void>();
   private eventListeners = new Set<(e: StoreEvent) => void>();
+  private readonly suggestions = new Map<string, SuggestionsFrame>();
   private timers = new Map<string, ReturnType<typeof setTimeout>>();
   /** Threads by last use, oldest first (Map keeps insertion order). */
   private used = new Map<string, true>();
@@ -203,6 +208,11 @@ export class RealtimeStore {
     return () => this.listeners.delete(fn);
   };
   getSnapshot = (): Snapshot => this.snap;
+
+  /** The suggestions the server last pushed for a conversation (`messageId` says for which buyer message). */
+  suggestionsFor(conversationId: string): SuggestionsFrame | undefined {
+    return this.suggestions.get(conversationId);
+  }
 
   onEvent(fn: (e: StoreEvent) => void): () => void {
     this.eventListeners.add(fn);
@@ -500,6 +510,14 @@ export class RealtimeStore {
         } else {
           this.emit({ type: 'error', code: frame.code, message: frame.message });
         }
+        return;
+      }
+      case 'suggestions': {
+        // Kept outside the snapshot: only the suggestions pane of that conversation needs it, not a re-render of the desk.
+        this.suggestions.delete(frame.conversationId);
+        this.suggestions.set(frame.conversationId, frame);
+        if (this.suggestions.size > MAX_SUGGESTIONS) this.suggestions.delete(this.suggestions.keys().next().value!);
+        this.emit({ type: 'suggestions', frame });
         return;
       }
       case 'synced':
