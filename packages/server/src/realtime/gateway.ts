@@ -16,6 +16,7 @@ import { SESSION_COOKIE, type AuthContext } from '../http/auth.js';
 import { toAppError } from '../http/errors.js';
 import type { BuyerPrincipal } from '../modules/conversations/buyer-token.js';
 import { Connection } from './connection.js';
+import { startHeartbeat } from './heartbeat.js';
 import { Hub } from './hub.js';
 
 export interface GatewayOptions {
@@ -250,21 +251,18 @@ export function startGateway(app: FastifyInstance, ctx: AppContext, opts: Gatewa
     r.followUp.catch((err: unknown) => ctx.log.error({ err }, 'session start failed'));
   }
 
-  const beat = setInterval(() => {
-    const now = Date.now();
-    for (const c of hub.all) {
-      if (now - c.lastSeen > idleTimeoutMs) {
-        c.closed = true;
-        c.ws.terminate();
-      } else if (c.ws.readyState === WebSocket.OPEN) c.ws.ping();
-    }
-  }, heartbeatMs);
-  beat.unref();
+  // Each connection is pinged (or dropped when silent too long) once per heartbeat, a slice at a time (heartbeat.ts).
+  const beat = startHeartbeat(hub.all, heartbeatMs, (c, now) => {
+    if (now - c.lastSeen > idleTimeoutMs) {
+      c.closed = true;
+      c.ws.terminate();
+    } else if (c.ws.readyState === WebSocket.OPEN) c.ws.ping();
+  });
 
   return {
     hub,
     async close() {
-      clearInterval(beat);
+      beat.stop();
       app.server.off('upgrade', onUpgrade);
       for (const t of offlineTimers.values()) clearTimeout(t);
       for (const c of hub.all) {
