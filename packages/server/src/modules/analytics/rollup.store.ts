@@ -362,16 +362,8 @@ async function derivedTransaction<T>(db: Kysely<Database>, fn: (trx: Transaction
 
 /** Facts split per buyer (every buyer of `buyers` gets an entry, empty when it has no rows). */
 function perBuyer(f: RollupFacts, buyers: readonly string[]): Map<string, RollupFacts> {
-  const out = new Map<string, RollupFacts>();
-  for (const b of buyers) out.set(b, emptyFacts());
-  for (const k of FACT_KINDS) {
-    for (const r of f[k]) {
-      let e = out.get(r.buyer);
-      if (!e) out.set(r.buyer, (e = emptyFacts()));
-      (e[k] as Array<typeof r>).push(r);
-    }
-  }
-  return out;
+  const parts = splitFacts(f, buyers.map((b) => [b]));
+  return new Map(buyers.map((b, i) => [b, parts[i]!]));
 }
 
 /** Facts split into the given groups of buyers (one pass; rows of buyers in no group are dropped). */

@@ -204,11 +204,11 @@ export class RollupWriter {
         if (this.waiters.length > 0 && this.size > 0 && offload) this.ahead = this.take(URGENT_CHUNK_MS, read);
         const facts = await chunk.facts;
         // A large read (a flush) is written a slice at a time, so no transaction holds the loop much longer than the budget.
-        const per = !facts
+        const sliceSize = !facts
           ? chunk.part.length
           : (this.opts.flushSlice ?? (this.writeMsPerBuyer > 0 ? Math.max(MIN_CHUNK, Math.round(URGENT_CHUNK_MS / this.writeMsPerBuyer)) : FIRST_SLICE));
         const slices: string[][] = [];
-        for (let i = 0; i < chunk.part.length; i += per) slices.push(chunk.part.slice(i, i + per));
+        for (let i = 0; i < chunk.part.length; i += sliceSize) slices.push(chunk.part.slice(i, i + sliceSize));
         const sliced = facts && slices.length > 1 ? splitFacts(facts, slices) : [facts];
         for (let i = 0; i < slices.length; i++) {
           const w0 = performance.now();
@@ -231,16 +231,14 @@ export class RollupWriter {
       const took = performance.now() - t0;
       this.busyMs += took;
       this.chunks++;
-      if (cold) {
-        // Paced as if it had cost nothing: a second of starting the worker would otherwise pause the refreshes for nine.
-        if (this.size === 0 && !this.ahead) break;
-        await new Promise((r) => setImmediate(r));
-        continue;
+      // A cold chunk is paced as if it had cost nothing: a second of starting the worker would otherwise pause the
+      // refreshes for nine.
+      if (!cold) {
+        const per = took / chunk.part.length;
+        this.msPerBuyer = this.msPerBuyer > 0 ? this.msPerBuyer * 0.7 + per * 0.3 : per;
       }
-      const per = took / chunk.part.length;
-      this.msPerBuyer = this.msPerBuyer > 0 ? this.msPerBuyer * 0.7 + per * 0.3 : per;
       if (this.size === 0 && !this.ahead) break;
-      if (this.waiters.length > 0) await new Promise((r) => setImmediate(r));
+      if (cold || this.waiters.length > 0) await new Promise((r) => setImmediate(r));
       else await this.pause(took);
     }
   }

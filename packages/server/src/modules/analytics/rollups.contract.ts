@@ -153,6 +153,13 @@ export function rollupContract(engine: Engine): void {
 
     it.runIf(engine === 'sqlite')('facts built in the rollup worker (own read-only connection) write the same rows; a dead worker falls back in process', async () => {
       const db = storage.db;
+      // Every buyer marked dirty, as their messages and nickname-only orders would.
+      const markAll = (events: EventBus) => {
+        for (const c of data.conversations) events.emit('message.created', shopId, { buyerId: c.buyer_id });
+        for (const o of data.orders) if (o.buyer_id === null) events.emit('order.created', shopId, { order: { buyerId: null, buyerNick: o.buyer_nick } });
+      };
+      // A new attribution window makes every buyer's rows change.
+      const saveWindow = (s: RollupSettings, hours: number) => saveSettings(db, shopId, { ...s, attributionWindowHours: hours }, buildKey({ ...s, attributionWindowHours: hours }));
       await rebuildShop(db, shopId);
       const want = await dump(db, shopId);
       // Runs after the live writer's test, on the rows it left (a run of this test alone has none to compare).
@@ -163,9 +170,8 @@ export function rollupContract(engine: Engine): void {
         const writer = new RollupWriter(db, { delayMs: 10_000, maxBatch: 1_000_000, offload }).attach(events);
         // Every buyer's rows are rewritten from facts the worker built (a change of window forces new rows).
         const s = await loadSettings(db, shopId);
-        await saveSettings(db, shopId, { ...s, attributionWindowHours: 30 }, buildKey({ ...s, attributionWindowHours: 30 }));
-        for (const c of data.conversations) events.emit('message.created', shopId, { buyerId: c.buyer_id });
-        for (const o of data.orders) if (o.buyer_id === null) events.emit('order.created', shopId, { order: { buyerId: null, buyerNick: o.buyer_nick } });
+        await saveWindow(s, 30);
+        markAll(events);
         await writer.flush();
         expect(writer.offloaded).toBe(writer.refreshed);
         expect(writer.offloaded).toBeGreaterThan(200);
@@ -176,8 +182,7 @@ export function rollupContract(engine: Engine): void {
         await offload.close();
         const before = writer.offloaded;
         await saveSettings(db, shopId, s, buildKey(s));
-        for (const c of data.conversations) events.emit('message.created', shopId, { buyerId: c.buyer_id });
-        for (const o of data.orders) if (o.buyer_id === null) events.emit('order.created', shopId, { order: { buyerId: null, buyerNick: o.buyer_nick } });
+        markAll(events);
         await writer.close();
         expect(writer.offloaded).toBe(before);
         expect(await dump(db, shopId)).toEqual(want);
@@ -190,9 +195,8 @@ export function rollupContract(engine: Engine): void {
         const events = new EventBus('test-worker-2');
         const sliced = new RollupWriter(db, { delayMs: 10_000, maxBatch: 1_000_000, offload: offload2, flushRead: 64, flushSlice: 16 }).attach(events);
         const s = await loadSettings(db, shopId);
-        await saveSettings(db, shopId, { ...s, attributionWindowHours: 36 }, buildKey({ ...s, attributionWindowHours: 36 }));
-        for (const c of data.conversations) events.emit('message.created', shopId, { buyerId: c.buyer_id });
-        for (const o of data.orders) if (o.buyer_id === null) events.emit('order.created', shopId, { order: { buyerId: null, buyerNick: o.buyer_nick } });
+        await saveWindow(s, 36);
+        markAll(events);
         await sliced.close();
         expect(sliced.offloaded).toBe(sliced.refreshed);
         expect(sliced.refreshed).toBeGreaterThan(200);

@@ -3,6 +3,7 @@ import type { MessageDto, ScenarioId, SuggestionsFrame } from '@kefu/contracts';
 import { Button, Tag, Tooltip, Typography } from 'antd';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { RealtimeStore } from '../workbench/store.js';
 import { quickRepliesApi } from './api.js';
 
 interface Props {
@@ -21,11 +22,8 @@ interface Props {
   pushed?: PushedSuggestions;
 }
 
-/** Where pushed `suggestions` frames are read from. */
-export interface PushedSuggestions {
-  suggestionsFor(conversationId: string): SuggestionsFrame | undefined;
-  onEvent(fn: (e: { type: string; frame?: SuggestionsFrame }) => void): () => void;
-}
+/** Where pushed `suggestions` frames are read from: the workbench store. */
+export type PushedSuggestions = Pick<RealtimeStore, 'suggestionsFor' | 'onEvent'>;
 
 /** How long to wait for the pushed frame of a new buyer message before asking over REST. */
 const PUSH_WAIT_MS = 800;
@@ -67,7 +65,7 @@ export function SuggestionsPanel(p: Props) {
     let live = true;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const off = pushed?.onEvent((e) => {
-      if (e.type !== 'suggestions' || e.frame?.conversationId !== p.conversationId || e.frame.messageId !== lastId) return;
+      if (e.type !== 'suggestions' || e.frame.conversationId !== p.conversationId || e.frame.messageId !== lastId) return;
       clearTimeout(timer);
       if (live) setFrame(e.frame);
     });
