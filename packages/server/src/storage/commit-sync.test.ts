@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { fstatSync, mkdtempSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
@@ -46,8 +46,7 @@ describe('commit sync (SQLite WAL: commit unsynced, fdatasync off the event loop
     const commits = sqliteCommitSync(storage.db, join(dir, 'kefu.db-wal'), 2, (_fd, cb) => calls.push(cb));
     const settled: string[] = [];
     const first = commits.durable().then(() => settled.push('first'));
-    await new Promise((r) => setTimeout(r, 20)); // fstat runs in the thread pool before the sync starts
-    expect(calls).toHaveLength(1);
+    expect(calls).toHaveLength(1); // the sync starts at once (one trip through the thread pool, not two)
     const later = Array.from({ length: 10 }, (_, i) => commits.durable().then(() => settled.push(`later${i}`)));
     await new Promise((r) => setTimeout(r, 20));
     expect(calls).toHaveLength(1); // nothing new starts while one runs
@@ -61,6 +60,24 @@ describe('commit sync (SQLite WAL: commit unsynced, fdatasync off the event loop
     await Promise.all(later);
     expect(settled).toHaveLength(11);
     commits.close();
+  });
+
+  it('syncs the log file that is there now: a log removed and made anew is reopened', async () => {
+    const other = mkdtempSync(join(tmpdir(), 'kefu-commit-sync-relink-'));
+    const log = join(other, 'x.db-wal');
+    writeFileSync(log, 'old');
+    const synced: number[] = [];
+    const commits = sqliteCommitSync(storage.db, log, 2, (fd, cb) => (synced.push(fstatSync(fd).ino), cb(null)));
+    await commits.durable();
+    const before = statSync(log).ino;
+    unlinkSync(log); // the writer's open handle keeps the old inode alive, so the new log is another file
+    writeFileSync(log, 'new');
+    const after = statSync(log).ino;
+    await commits.durable();
+    expect(synced).toEqual([before, after]);
+    expect(after).not.toBe(before);
+    commits.close();
+    rmSync(other, { recursive: true, force: true });
   });
 
   it('rejects when the disk sync fails', async () => {

@@ -1,4 +1,4 @@
-import { fdatasync, fstat, openSync, closeSync } from 'node:fs';
+import { closeSync, fdatasync, fstatSync, openSync } from 'node:fs';
 import { type Kysely, type Transaction, sql } from 'kysely';
 import type { Database } from './schema.js';
 
@@ -56,28 +56,22 @@ export function sqliteCommitSync(
       let handle: number;
       try {
         handle = open();
-      } catch (err) {
-        return reject(err as Error);
-      }
-      // A log removed and made anew (journal mode switched, last connection closed) would leave us syncing a dead
-      // file: check it is still linked, reopen if not.
-      fstat(handle, (err, st) => {
-        if (err) return reject(err);
-        if (st.nlink === 0) {
+        // A log removed and made anew (journal mode switched, last connection closed) would leave us syncing a dead
+        // file: check it is still linked, reopen if not. `fstat` reads the inode in memory (no disk access): done
+        // here, it spares the sync a second trip through libuv's thread pool.
+        if (fstatSync(handle).nlink === 0) {
           try {
             closeSync(handle);
           } catch {
             // already gone
           }
           fd = null;
-          try {
-            handle = open();
-          } catch (e) {
-            return reject(e as Error);
-          }
+          handle = open();
         }
-        syncFile(handle, (e) => (e ? reject(e) : resolve()));
-      });
+      } catch (err) {
+        return reject(err as Error);
+      }
+      syncFile(handle, (e) => (e ? reject(e) : resolve()));
     });
     inflight = p;
     const clear = () => {

@@ -87,6 +87,29 @@ export function messageWriterContract(engine: Engine): void {
       expect(Number(later.message.seq)).toBe(1);
     });
 
+    it('writes a batch holding a retry of an earlier batch once: the retry is the stored message, the others get the next seqs', async () => {
+      const [a, b] = [await conversation(), await conversation()];
+      const committed: string[] = [];
+      const writer = new MessageWriter(storage.db, () => T + 11, (r) => committed.push(r.message.client_id));
+      const first = await writer.append(input(a, 'buyer', 'r1'));
+      expect(writer.optimisticFailures).toBe(0);
+      // A client that lost the ack resends r1 in the same batch as new messages of two conversations.
+      const [again, next, other] = await Promise.all([writer.append(input(a, 'buyer', 'r1')), writer.append(input(a, 'buyer', 'r2')), writer.append(input(b, 'buyer', 'r3'))]);
+      expect(writer.optimisticFailures).toBe(1);
+      expect(again).toMatchObject({ duplicate: true });
+      expect(again.message.id).toBe(first.message.id);
+      expect([Number(next.message.seq), Number(other.message.seq)]).toEqual([2, 1]);
+      expect(committed).toEqual(['r1', 'r2', 'r3']);
+      const stored = await storage.db.selectFrom('messages').select(['client_id', 'seq']).where('conversation_id', 'in', [a, b]).orderBy('conversation_id').orderBy('seq').execute();
+      expect(stored.map((m) => `${m.client_id}:${Number(m.seq)}`).sort()).toEqual(['r1:1', 'r2:2', 'r3:1']);
+      const rowA = await storage.db.selectFrom('conversations').select(['last_seq', 'unread']).where('id', '=', a).executeTakeFirstOrThrow();
+      expect({ last_seq: Number(rowA.last_seq), unread: Number(rowA.unread) }).toEqual({ last_seq: 2, unread: 2 });
+      // The batches after a failed attempt look up first: a client that keeps resending fails no more attempts.
+      const [dup] = await Promise.all([writer.append(input(b, 'buyer', 'r3')), writer.append(input(b, 'buyer', 'r4'))]);
+      expect(dup.duplicate).toBe(true);
+      expect(writer.optimisticFailures).toBe(1);
+    });
+
     it('refuses a conversation of another shop, without touching the others of the batch', async () => {
       const c = await conversation();
       const writer = new MessageWriter(storage.db, () => T);

@@ -32,6 +32,8 @@ interface Pending {
 }
 
 const MAX_BATCH = 512;
+/** Batches that look up retried clientIds first after one failed without the look-up. */
+const LOOKUP_AFTER_CONFLICT = 100;
 
 /** Every column of `conversations`, for RETURNING after UPDATE … FROM (SQLite refuses `conversations.*` there). */
 const CONVERSATION_COLUMNS = [
@@ -82,6 +84,10 @@ export class MessageWriter {
   /** The last batch's settlement: the next one settles after it, so events leave in commit order. */
   private settling: Promise<void> = Promise.resolve();
   private yieldBetweenBatches = false;
+  /** Batches left that look up retried clientIds first (after a batch failed without the look-up). */
+  private lookupBatches = 0;
+  /** Batches that failed without the look-up and were written again with it (tests, stats). */
+  optimisticFailures = 0;
   private readonly commits: CommitSync;
 
   constructor(
@@ -120,14 +126,15 @@ export class MessageWriter {
       // Sorting by conversation (stable) keeps per-conversation order and takes row locks in one order (no deadlocks).
       batch.sort((a, b) => (a.input.conversationId < b.input.conversationId ? -1 : a.input.conversationId > b.input.conversationId ? 1 : 0));
       let results: Array<AppendResult | AppError>;
+      const inputs = batch.map((p) => p.input);
       try {
-        results = await this.commits.transaction((trx) => this.writeBatch(trx, batch.map((p) => p.input)));
+        results = await this.writeWithRetryCheck(inputs);
       } catch {
         // A conflict with another process (same clientId) fails the batch: retry one by one.
         results = [];
         for (const p of batch) {
           try {
-            const [r] = await this.commits.transaction((trx) => this.writeBatch(trx, [p.input]));
+            const [r] = await this.commits.transaction((trx) => this.writeBatch(trx, [p.input], true));
             results.push(r!);
           } catch (err) {
             results.push(err instanceof AppError ? err : new AppError('internal'));
@@ -142,6 +149,26 @@ export class MessageWriter {
       );
     }
     this.yieldBetweenBatches = false;
+  }
+
+  /**
+   * Writes a batch, first without looking up retried clientIds: a retry is rare (a client resending after a lost ack),
+   * and the unique (conversation_id, client_id) index refuses one anyway. If the batch fails, it is written again with
+   * the look-up, which answers retries with the stored message; the batches that follow look up too for a while, so a
+   * client that keeps resending costs one failed attempt, not one per batch.
+   */
+  private async writeWithRetryCheck(inputs: AppendInput[]): Promise<Array<AppendResult | AppError>> {
+    if (this.lookupBatches > 0) {
+      this.lookupBatches--;
+      return this.commits.transaction((trx) => this.writeBatch(trx, inputs, true));
+    }
+    try {
+      return await this.commits.transaction((trx) => this.writeBatch(trx, inputs, false));
+    } catch {
+      this.lookupBatches = LOOKUP_AFTER_CONFLICT;
+      this.optimisticFailures++;
+      return this.commits.transaction((trx) => this.writeBatch(trx, inputs, true));
+    }
   }
 
   private settle(batch: Pending[], results: Array<AppendResult | AppError>): void {
@@ -161,7 +188,7 @@ export class MessageWriter {
 
   /** Appends inside the caller's transaction (same seq and idempotency rules); call `notifyCommitted` after it commits. */
   async appendIn(trx: Transaction<Database>, input: AppendInput): Promise<AppendResult> {
-    const [r] = await this.writeBatch(trx, [input]);
+    const [r] = await this.writeBatch(trx, [input], true);
     if (r instanceof AppError) throw r;
     return r!;
   }
@@ -172,18 +199,20 @@ export class MessageWriter {
   }
 
   /**
-   * One transaction: one query finds retried clientIds, one update per run of same-kind messages of a
-   * conversation allocates their seqs, one multi-row insert stores them.
+   * One transaction: one query finds retried clientIds (`lookup`; without it a retry fails the insert), one update
+   * per run of same-kind messages of a conversation allocates their seqs, one multi-row insert stores them.
    */
-  private async writeBatch(trx: Transaction<Database>, inputs: AppendInput[]): Promise<Array<AppendResult | AppError>> {
+  private async writeBatch(trx: Transaction<Database>, inputs: AppendInput[], lookup: boolean): Promise<Array<AppendResult | AppError>> {
     const out: Array<AppendResult | AppError | null> = inputs.map(() => null);
     const key = (conversationId: string, clientId: string) => `${conversationId}\u0000${clientId}`;
     const existing = new Map<string, MessageRow>();
-    // Row-value IN over the unique (conversation_id, client_id) index: exact lookups, whatever the history size.
-    const pairs: unknown[] = [];
-    for (const i of inputs) pairs.push(i.conversationId, i.clientId);
-    for (const row of (await trx.executeQuery<MessageRow>(this.query('existing', inputs.length, pairs))).rows) {
-      existing.set(key(row.conversation_id, row.client_id), row);
+    if (lookup) {
+      // Row-value IN over the unique (conversation_id, client_id) index: exact lookups, whatever the history size.
+      const pairs: unknown[] = [];
+      for (const i of inputs) pairs.push(i.conversationId, i.clientId);
+      for (const row of (await trx.executeQuery<MessageRow>(this.query('existing', inputs.length, pairs))).rows) {
+        existing.set(key(row.conversation_id, row.client_id), row);
+      }
     }
     const firstInBatch = new Map<string, number>();
     const fresh: number[] = [];
