@@ -5,7 +5,7 @@ import type { Storage } from '../../storage/create-db.js';
 import type { Database } from '../../storage/schema.js';
 import { testStorage } from '../../test/harness.js';
 import { generateBuyers, type GenChunk } from './generate.js';
-import { RollupWriter } from './rollup.writer.js';
+import { backgroundShare, RollupWriter } from './rollup.writer.js';
 
 /** How the live writer schedules refreshes: coalescing, its share of the event loop, flush, fairness between shops. */
 describe('RollupWriter scheduling', () => {
@@ -63,6 +63,28 @@ describe('RollupWriter scheduling', () => {
     expect(w.backlog).toBe(0);
     expect(w.refreshed).toBe(big.buyers.length);
     expect(await buyerDays('shop_a')).toBeGreaterThan(0);
+    await w.close();
+  });
+
+  it('yields to a busy event loop: the share shrinks with the load other work put on the loop during the last pause', async () => {
+    expect(backgroundShare(0.1, 0)).toBe(0.1);
+    expect(backgroundShare(0.1, 0.5)).toBe(0.1);
+    expect(backgroundShare(0.1, 0.7)).toBeCloseTo(0.0625, 6);
+    expect(backgroundShare(0.1, 0.9)).toBeCloseTo(0.025, 6);
+    expect(backgroundShare(0.1, 1)).toBeCloseTo(0.025, 6);
+    // The writer feeds it what the loop did while it paused: idle, then 95 % busy, then idle again.
+    const loads = [0.95, 0.1];
+    let pauses = 0;
+    const w = new RollupWriter(db, { delayMs: 1, maxShare: 0.5, loopBusy: () => () => loads[pauses++] ?? 0 });
+    const shares: number[] = [];
+    for (const b of big.buyers) w.mark('shop_a', b.id);
+    while (shares.length < 3 && w.backlog > 0) {
+      const seen = w.chunks;
+      while (w.chunks === seen && w.backlog > 0) await tick();
+      await tick();
+      shares.push(w.lastShare);
+    }
+    expect(shares.slice(0, 3)).toEqual([0.5, backgroundShare(0.5, 0.95), 0.5]);
     await w.close();
   });
 

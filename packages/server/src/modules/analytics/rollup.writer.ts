@@ -24,6 +24,22 @@ const FLUSH_READ = 2_500;
 const FIRST_SLICE = 100;
 /** Share of the event loop the refreshes may take when the backlog reaches `maxBatch`. */
 const CATCH_UP_SHARE = 0.5;
+/**
+ * The background share yields to a busy event loop: when the loop was busier than `BUSY_FROM` with other work while
+ * the refreshes paused, the share shrinks, down to `BUSY_FLOOR` of it at `BUSY_TO` and above. Buyers' and agents'
+ * messages keep the loop at a peak; the dashboard then lags more (10,000 dirty buyers at ~0.15 ms of chunk time each:
+ * ~15 s at a 10 % share, ~60 s at 2.5 %; the catch-up share still bounds the backlog). docs/ROLLUPS.md.
+ */
+const BUSY_FROM = 0.5;
+const BUSY_TO = 0.9;
+const BUSY_FLOOR = 0.25;
+
+/** The share of the event loop background refreshes may take, given how busy it was (0–1) with other work. */
+export function backgroundShare(maxShare: number, busy: number): number {
+  if (busy <= BUSY_FROM) return maxShare;
+  const f = 1 - (Math.min(busy, BUSY_TO) - BUSY_FROM) / (BUSY_TO - BUSY_FROM);
+  return maxShare * (BUSY_FLOOR + (1 - BUSY_FLOOR) * f);
+}
 
 type Waiter = { left: Set<string>; resolve: () => void };
 type Chunk = { shopId: string; part: string[]; settings: Promise<RollupSettings>; facts: Promise<RollupFacts | undefined> };
@@ -36,8 +52,9 @@ type Chunk = { shopId: string; part: string[]; settings: Promise<RollupSettings>
  *
  * A buyer leaves the dirty set only when its chunk is taken, so every message a buyer sends until then is covered
  * by one refresh (a busy buyer is not recomputed once per message). The refreshes share the event loop with the
- * message path, so in the background they take at most `maxShare` of it (default 10 %): after a chunk that held the
- * loop for T, the next one waits T × (1 / maxShare − 1). Under load the dashboard lags more; the messages are never
+ * message path, so in the background they take at most `maxShare` of it (default 10 %; down to a quarter of that
+ * while the loop is busy with other work, `backgroundShare`): after a chunk that held the loop for T, the next one
+ * waits T × (1 / share − 1). Under load the dashboard lags more; the messages are never
  * slowed by more than that share, nor held up by more than one short chunk. `flush()` (tests, shutdown) goes at
  * full speed.
  */
@@ -57,12 +74,16 @@ export class RollupWriter {
   private msPerBuyer = 0;
   /** Measured cost of writing one buyer's precomputed facts on the event loop (ms, moving average): it sizes a flush's slices. */
   private writeMsPerBuyer = 0;
+  /** How busy the event loop was (0–1) during the last pause, with work other than the refreshes. */
+  private loopBusy = 0;
   private offs: Array<() => void> = [];
   /** Buyers recomputed so far, and the time spent on it (ms; for tests and stats). */
   refreshed = 0;
   busyMs = 0;
   /** Refresh transactions so far. */
   chunks = 0;
+  /** The share of the event loop the last background pause kept to (tests and stats). */
+  lastShare = 0;
   /** Buyers whose facts the worker built (`offload`). */
   offloaded = 0;
   onError: (err: unknown) => void = (err) => console.error('rollup refresh failed', err);
@@ -82,6 +103,8 @@ export class RollupWriter {
       flushRead?: number;
       /** Buyers written per transaction in a flush; default: as many as fit in `URGENT_CHUNK_MS` by the measured cost. */
       flushSlice?: number;
+      /** Starts measuring how busy the event loop is; the function returned tells it (0–1) since (tests). */
+      loopBusy?: () => () => number;
     } = {},
   ) {
     const n = opts.cacheBuyers ?? 50_000;
@@ -243,20 +266,27 @@ export class RollupWriter {
     }
   }
 
-  /** After a chunk that took `took` ms: wait so that refreshes keep to their share of the event loop. */
+  /**
+   * After a chunk that took `took` ms: wait so that refreshes keep to their share of the event loop — less of it when
+   * the loop was busy with other work during the last pause (`backgroundShare`).
+   */
   private pause(took: number): Promise<void> {
-    const share = Math.min(1, Math.max(0.01, this.size >= this.maxBatch ? Math.max(CATCH_UP_SHARE, this.opts.maxShare ?? 0.1) : (this.opts.maxShare ?? 0.1)));
+    const max = this.opts.maxShare ?? 0.1;
+    const share = Math.min(1, Math.max(0.01, this.size >= this.maxBatch ? Math.max(CATCH_UP_SHARE, max) : backgroundShare(max, this.loopBusy)));
+    this.lastShare = share;
     const ms = took * (1 / share - 1);
-    if (ms < 1) return new Promise((r) => setImmediate(r));
+    const since = (this.opts.loopBusy ?? loopBusySince)();
     return new Promise((resolve) => {
-      const t = setTimeout(() => {
+      const done = () => {
         this.wake = null;
+        this.loopBusy = since();
         resolve();
-      }, ms);
+      };
+      if (ms < 1) return void setImmediate(done);
+      const t = setTimeout(done, ms);
       this.wake = () => {
         clearTimeout(t);
-        this.wake = null;
-        resolve();
+        done();
       };
     });
   }
@@ -288,4 +318,10 @@ export class RollupWriter {
     await this.flush();
     await this.pumping;
   }
+}
+
+/** The event loop's utilisation from now until the returned function is called. */
+function loopBusySince(): () => number {
+  const start = performance.eventLoopUtilization();
+  return () => performance.eventLoopUtilization(start).utilization;
 }
