@@ -97,6 +97,8 @@ export interface RunOk {
   confidence: number;
   /** The frame's `items` as JSON text (`SuggestionItemDto[]`), built here so the main thread neither rebuilds nor re-serialises them. */
   items: string;
+  /** What the main thread keeps to tell which item an agent then sent (`shownItems`): `id␁key` per item, joined by `␂`. */
+  shown: string;
   /** A ranked text uses an order variable that `vars` lacks and `order` was not set: look the order up and ask again. */
   needOrder?: boolean;
   top?: ScenarioScore[];
@@ -118,6 +120,41 @@ interface ItemJson {
   text: string | null;
   template: string;
   order: boolean;
+  /** `textKey` of the text when it has no placeholder. */
+  key: string;
+}
+
+const SHOWN_ITEM = '\u0002';
+const SHOWN_KEY = '\u0001';
+
+/**
+ * A short key of a reply text, whitespace ignored (FNV-1a, 32 bits, base 36): an agent's message whose key equals a
+ * shown item's is taken as that item sent. Kept instead of the texts, so a conversation waiting for its answer holds
+ * ~200 bytes rather than the whole frame (thousands of conversations wait at a peak).
+ */
+export function textKey(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (isSpace(c)) continue;
+    h = Math.imul(h ^ c, 0x01000193);
+  }
+  return (h >>> 0).toString(36);
+}
+
+/** What `\s` matches (JavaScript's white space and line terminators). */
+function isSpace(c: number): boolean {
+  if (c < 0x80) return c === 32 || (c >= 9 && c <= 13);
+  return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+}
+
+/** The items of a `shown` string (RunOk), in rank order. */
+export function shownItems(shown: string): Array<{ id: string; key: string }> {
+  if (!shown) return [];
+  return shown.split(SHOWN_ITEM).map((x) => {
+    const at = x.indexOf(SHOWN_KEY);
+    return { id: x.slice(0, at), key: x.slice(at + 1) };
+  });
 }
 
 /** Reason labels repeat (one per scenario and a few fixed ones): their JSON is kept, bounded. */
@@ -205,6 +242,7 @@ export class AssistEngine {
       if (op.lib >= 0 && (s.lib !== op.lib || !s.index)) return { id: op.id, error: `library ${op.lib} of ${op.shopId} not loaded` };
       const c = classify(s.custom ?? createDefaultClassifier(), op.text);
       let items = '[]';
+      let shown = '';
       let needOrder = false;
       if (op.lib >= 0 && s.index) {
         const query: SuggestQuery = { scenario: c.scenario, alternatives: c.top.slice(1), text: op.text, shopStats: s.stats };
@@ -216,11 +254,14 @@ export class AssistEngine {
           const j = s.json.get(r.id)!;
           if (j.order && !op.order) needOrder = true;
           let text = j.text;
+          let key = j.key;
           if (text === null) {
             const f = fillVariables(j.template, vars);
             text = `"text":${JSON.stringify(f.text)}`;
             if (f.missing.length) text += `,"missing":${JSON.stringify(f.missing)}`;
+            key = textKey(f.text);
           }
+          shown += `${first ? '' : SHOWN_ITEM}${r.id}${SHOWN_KEY}${key}`;
           let reasons = '';
           for (const x of r.reasons) reasons += reasons ? `,${jsonLabel(x.label)}` : jsonLabel(x.label);
           items += `${first ? '' : ','}${j.head}${text},"reasons":[${reasons}]${op.scores ? `,"score":${r.score}` : ''}${j.tail}}`;
@@ -228,7 +269,7 @@ export class AssistEngine {
         }
         items += ']';
       }
-      const out: RunOk = { id: op.id, scenario: c.scenario, confidence: c.confidence, items };
+      const out: RunOk = { id: op.id, scenario: c.scenario, confidence: c.confidence, items, shown };
       if (needOrder) out.needOrder = true;
       if (op.detail) {
         out.top = c.top;
@@ -250,6 +291,7 @@ export class AssistEngine {
 function itemJson(i: LibraryItem): ItemJson {
   const placeholders = i.text.includes('{');
   return {
+    key: placeholders ? '' : textKey(i.text),
     head: `{"id":${JSON.stringify(i.id)},"kind":"${i.kind}","title":${JSON.stringify(i.title)},`,
     tail: i.shortcut ? `,"shortcut":${JSON.stringify(i.shortcut)}` : '',
     text: placeholders ? null : `"text":${JSON.stringify(i.text)}`,

@@ -1,6 +1,6 @@
 import { demoSuggestItems, type PickStats, recordFeedback, type SuggestItem, trainClassifier } from '@kefu/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LibraryRef, ModelRef, RunOk, SuggestionItemDto } from './assist.engine.js';
+import { type LibraryRef, type ModelRef, type RunOk, shownItems, type SuggestionItemDto, textKey } from './assist.engine.js';
 import { AssistOffload, type RunRequest } from './assist.offload.js';
 
 const TEXTS = ['能便宜点吗', '包邮吗，新疆能发吗', '这双鞋 42 码有货吗', '鞋子开胶了怎么办', '能开发票吗', '不喜欢想退货', '好的谢谢'];
@@ -188,4 +188,22 @@ describe('assist offload (hung worker)', () => {
       await o.close();
     }
   }, 30_000);
+});
+
+describe('shown items (what is kept to recognise a sent suggestion)', () => {
+  it('keys a text whatever its white space, and tells different texts apart', () => {
+    expect(textKey('亲，这款 42 码有货\n的～')).toBe(textKey('亲，这款42码有货的～'));
+    expect(textKey('亲\u3000这款有货')).toBe(textKey('亲这款有货'));
+    expect(textKey('亲，这款有货的～')).not.toBe(textKey('亲，这款没货了～'));
+    expect(textKey('')).toBe(textKey(' \t'));
+  });
+
+  it('lists the ranked items of an answer, in order, with the keys of their filled texts', async () => {
+    const inline = new AssistOffload({ mode: 'inline' });
+    const r = await inline.run({ shopId: 'shop_k', lib: library(demoSuggestItems()), model: defaultModel(), text: '能便宜点吗', limit: 5, vars: { 买家称呼: '小王' }, order: true });
+    const items = ranked(r);
+    expect(items.length).toBeGreaterThan(1);
+    expect(shownItems(r.shown)).toEqual(items.map((i) => ({ id: i.id, key: textKey(i.text) })));
+    expect(shownItems('')).toEqual([]);
+  });
 });

@@ -15,7 +15,7 @@ import { newId } from '../../storage/ids.js';
 import { describeHours } from '../autoreply/business-hours.js';
 import { CHAT_EVENTS, type MessageCreatedEvent } from '../conversations/conversations.events.js';
 import { parseBusinessHours } from '../shops/shops.presenter.js';
-import type { LibraryItem, LibraryRef, ModelRef, RunOk, SuggestionItemDto } from './assist.engine.js';
+import { type LibraryItem, type LibraryRef, type ModelRef, type RunOk, shownItems, type SuggestionItemDto, textKey } from './assist.engine.js';
 import { AssistOffload, type OffloadOptions, type RunRequest } from './assist.offload.js';
 import { parseJson } from './assist.presenter.js';
 import { AssistRepository, type FaqRow, type ProductRow, type QuickReplyRow } from './assist.repository.js';
@@ -44,7 +44,7 @@ export interface SuggestionsEvent {
   json: string;
 }
 
-/** A computed frame kept in parts: its items stay JSON text and are parsed only for REST or when an agent answers. */
+/** A computed frame kept in parts: its items stay JSON text (built by the worker) until the frame is sent. */
 interface Pushed {
   shopId: string;
   buyerId: string;
@@ -55,6 +55,8 @@ interface Pushed {
   confidence: number;
   /** `SuggestionItemDto[]` as JSON text. */
   items: string;
+  /** The items' ids and text keys (`RunOk.shown`), what is kept once the frame is sent. */
+  shown: string;
   autoAnswered?: string;
 }
 
@@ -106,6 +108,8 @@ interface ConvContext {
 }
 
 const MAX_TRACKED = 5000;
+/** Conversations waiting for an answer whose shown suggestions are kept (~200 bytes each). */
+const MAX_PENDING = 20_000;
 /** Per-conversation and per-buyer caches hold every active chat (10,000 concurrent buyers must not thrash them). */
 const MAX_CONVS = 100_000;
 const ORDER_VARS = /\{(订单号|快递|物流单号|金额|收货地址)\}/;
@@ -161,9 +165,13 @@ export class AssistService {
   /** The same, once loaded: the message path reads them without waiting a turn. */
   private readonly libsReady = new Map<string, Library>();
   private readonly modelsReady = new Map<string, ModelRef>();
-  /** Suggestions shown for a conversation's last buyer message and not answered yet. */
-  private readonly pending = new Map<string, Pushed>();
-  private readonly latest = new Map<string, Pushed>();
+  /**
+   * Suggestions shown for a conversation's last buyer message and not answered yet: the items' ids and text keys only
+   * (`RunOk.shown`), not the frame — at a peak thousands of conversations wait, and a frame is kilobytes.
+   */
+  private readonly pending = new Map<string, string>();
+  /** The reply sent automatically for a conversation's last buyer message (REST adds it to recomputed suggestions). */
+  private readonly autoAnswers = new Map<string, { messageId: string; replyId: string }>();
   private readonly convs = new Map<string, ConvContext>();
   /** First messages of many conversations in one turn read their context with one query. */
   private readonly convRefs = new BatchLoader<string, { buyer_id: string; assigned_agent_id: string | null; nickname: string; product: string | null }>(async (keys) => {
@@ -488,10 +496,11 @@ export class AssistService {
     return { classification: c, items: JSON.parse(r.items) as SuggestionItemDto[], lib, vars: v };
   }
 
-  /** The suggestions last pushed for a conversation, or computed now for its latest buyer message. */
+  /**
+   * The suggestions for a conversation's latest buyer message, computed now (a workbench that opened after the push, or
+   * missed it): the same ranking the push had unless picks or the library changed since.
+   */
   async forConversation(shopId: string, conversationId: string): Promise<SuggestionsDto | null> {
-    const have = this.latest.get(conversationId);
-    if (have) return frameDto(have);
     const last = await this.ctx.storage.db
       .selectFrom('messages')
       .select(['id', 'seq', 'text', 'conversation_id'])
@@ -504,7 +513,10 @@ export class AssistService {
       .executeTakeFirst();
     if (!last?.text) return null;
     const { classification: c, items } = await this.suggestFor(shopId, { text: last.text, conversationId });
-    return { type: 'suggestions', conversationId, messageId: last.id, seq: Number(last.seq), scenario: c.scenario, confidence: round(c.confidence), items };
+    const dto: SuggestionsDto = { type: 'suggestions', conversationId, messageId: last.id, seq: Number(last.seq), scenario: c.scenario, confidence: round(c.confidence), items };
+    const auto = this.autoAnswers.get(conversationId);
+    if (auto?.messageId === last.id) dto.autoAnswered = auto.replyId;
+    return dto;
   }
 
   /**
@@ -541,7 +553,9 @@ export class AssistService {
     const v = this.variablesNow(m.conversationId, lib, hint) ?? (await this.variables(shopId, m.conversationId, lib, undefined, hint, false));
     const r = await this.rank(shopId, lib, model, m.text!, v, lib.settings.autoAnswer);
     this.queueScenario({ shopId, conversationId: m.conversationId, messageId: m.id, scenario: r.scenario });
-    const pushed: Pushed = { shopId, buyerId: p.buyerId, conversationId: m.conversationId, messageId: m.id, seq: m.seq, scenario: r.scenario, confidence: round(r.confidence), items: r.items };
+    const pushed: Pushed = {
+      shopId, buyerId: p.buyerId, conversationId: m.conversationId, messageId: m.id, seq: m.seq, scenario: r.scenario, confidence: round(r.confidence), items: r.items, shown: r.shown,
+    };
     return { pushed, lib, vars: v.vars, confidence: r.confidence, top: r.top ?? [], agentId: hint.agentId };
   }
 
@@ -553,8 +567,8 @@ export class AssistService {
 
   private emitFrame(r: Computed): void {
     const { pushed } = r;
-    remember(this.latest, pushed.conversationId, pushed);
-    if (pushed.items !== '[]') remember(this.pending, pushed.conversationId, pushed);
+    if (pushed.shown) remember(this.pending, pushed.conversationId, pushed.shown, MAX_PENDING);
+    else this.pending.delete(pushed.conversationId);
     this.ctx.events.emit<SuggestionsEvent>(ASSIST_EVENTS.suggestions, pushed.shopId, { agentIds: r.agentId ? [r.agentId] : [], json: frameJson(pushed) });
   }
 
@@ -566,7 +580,7 @@ export class AssistService {
       alternatives: r.top.slice(1),
       setting: { enabled: true, ...(lib.settings.minConfidence != null ? { minConfidence: lib.settings.minConfidence } : {}) },
       replies: lib.replies.map((x) => ({ id: x.id, scenario: x.scenario as ScenarioId, text: x.text, safeForAuto: x.safe_for_auto === 1 })),
-      rankedIds: (JSON.parse(pushed.items) as SuggestionItemDto[]).map((i) => i.id),
+      rankedIds: shownItems(pushed.shown).map((i) => i.id),
       vars: r.vars,
     });
     if (auto) {
@@ -574,6 +588,7 @@ export class AssistService {
         shopId: pushed.shopId, conversationId: pushed.conversationId, clientId: `aa_${pushed.messageId}`.slice(0, 64), sender: 'auto', agentId: null, kind: 'text', text: auto.text, payload: null,
       });
       pushed.autoAnswered = auto.id;
+      remember(this.autoAnswers, pushed.conversationId, { messageId: pushed.messageId, replyId: auto.id });
       await this.record(pushed.shopId, { conversationId: pushed.conversationId, buyerId: pushed.buyerId, agentId: null }, [], auto.id);
     }
   }
@@ -582,10 +597,10 @@ export class AssistService {
   private async onAgentMessage(shopId: string, p: MessageCreatedEvent): Promise<void> {
     const m = p.message;
     const pend = this.pending.get(m.conversationId);
-    const shown = pend ? (JSON.parse(pend.items) as SuggestionItemDto[]) : [];
-    const text = norm(m.text!);
+    const shown = pend ? shownItems(pend) : [];
+    const key = textKey(m.text!);
     let picked: string | null = null;
-    for (const i of shown) if (norm(i.text) === text) picked = i.id;
+    for (const i of shown) if (i.key === key) picked = i.id;
     if (!picked) {
       // Sent from the library without the suggestion list (shortcut, side panel): match the unfilled text's fixed parts.
       const lib = await this.library(shopId);
@@ -674,12 +689,6 @@ function addOrder(o: Order, vars: Vars): void {
 function frameJson(p: Pushed): string {
   const auto = p.autoAnswered ? `,"autoAnswered":${JSON.stringify(p.autoAnswered)}` : '';
   return `{"type":"suggestions","conversationId":${JSON.stringify(p.conversationId)},"messageId":${JSON.stringify(p.messageId)},"seq":${p.seq},"scenario":"${p.scenario}","confidence":${p.confidence},"items":${p.items}${auto}}`;
-}
-
-function frameDto(p: Pushed): SuggestionsDto {
-  const dto: SuggestionsDto = { type: 'suggestions', conversationId: p.conversationId, messageId: p.messageId, seq: p.seq, scenario: p.scenario, confidence: p.confidence, items: JSON.parse(p.items) as SuggestionItemDto[] };
-  if (p.autoAnswered) dto.autoAnswered = p.autoAnswered;
-  return dto;
 }
 
 function round(x: number): number {
