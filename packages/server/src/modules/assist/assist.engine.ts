@@ -127,25 +127,21 @@ interface ItemJson {
 const SHOWN_ITEM = '\u0002';
 const SHOWN_KEY = '\u0001';
 
+/** The text without white space (what `\s` matches): how an agent's sent text is compared with a suggestion's. */
+export function withoutSpace(text: string): string {
+  return text.replace(/\s+/g, '');
+}
+
 /**
- * A short key of a reply text, whitespace ignored (FNV-1a, 32 bits, base 36): an agent's message whose key equals a
+ * A short key of a reply text, white space ignored (FNV-1a, 32 bits, base 36): an agent's message whose key equals a
  * shown item's is taken as that item sent. Kept instead of the texts, so a conversation waiting for its answer holds
  * ~200 bytes rather than the whole frame (thousands of conversations wait at a peak).
  */
 export function textKey(text: string): string {
+  const t = withoutSpace(text);
   let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (isSpace(c)) continue;
-    h = Math.imul(h ^ c, 0x01000193);
-  }
+  for (let i = 0; i < t.length; i++) h = Math.imul(h ^ t.charCodeAt(i), 0x01000193);
   return (h >>> 0).toString(36);
-}
-
-/** What `\s` matches (JavaScript's white space and line terminators). */
-function isSpace(c: number): boolean {
-  if (c < 0x80) return c === 32 || (c >= 9 && c <= 13);
-  return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
 }
 
 /** The items of a `shown` string (RunOk), in rank order. */

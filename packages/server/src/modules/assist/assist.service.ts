@@ -15,7 +15,7 @@ import { newId } from '../../storage/ids.js';
 import { describeHours } from '../autoreply/business-hours.js';
 import { CHAT_EVENTS, type MessageCreatedEvent } from '../conversations/conversations.events.js';
 import { parseBusinessHours } from '../shops/shops.presenter.js';
-import { type LibraryItem, type LibraryRef, type ModelRef, type RunOk, shownItems, type SuggestionItemDto, textKey } from './assist.engine.js';
+import { type LibraryItem, type LibraryRef, type ModelRef, type RunOk, shownItems, type SuggestionItemDto, textKey, withoutSpace } from './assist.engine.js';
 import { AssistOffload, type OffloadOptions, type RunRequest } from './assist.offload.js';
 import { parseJson } from './assist.presenter.js';
 import { AssistRepository, type FaqRow, type ProductRow, type QuickReplyRow } from './assist.repository.js';
@@ -116,10 +116,6 @@ const ORDER_VARS = /\{(订单号|快递|物流单号|金额|收货地址)\}/;
 type Order = Awaited<ReturnType<AssistRepository['latestOrder']>>;
 const SUGGESTIONS = 5;
 const SCENARIO_FLUSH_MS = 250;
-
-function norm(s: string): string {
-  return s.replace(/\s+/g, '').trim();
-}
 
 function remember<K, V>(map: Map<K, V>, key: K, value: V, max = MAX_TRACKED): void {
   map.delete(key);
@@ -697,8 +693,8 @@ function round(x: number): number {
 
 /** True when `sent` is `template` with its `{变量}` placeholders replaced by anything (whitespace ignored). */
 export function matchesTemplate(template: string, sent: string): boolean {
-  const parts = norm(template).split(/\{[^{}\s]{1,16}\}/);
-  const s = norm(sent);
+  const parts = withoutSpace(template).split(/\{[^{}\s]{1,16}\}/);
+  const s = withoutSpace(sent);
   if (parts.length === 1) return parts[0] === s;
   const re = new RegExp(`^${parts.map((x) => x.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.{0,60}?')}$`, 'u');
   return re.test(s);

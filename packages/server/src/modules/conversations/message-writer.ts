@@ -158,16 +158,17 @@ export class MessageWriter {
    * client that keeps resending costs one failed attempt, not one per batch.
    */
   private async writeWithRetryCheck(inputs: AppendInput[]): Promise<Array<AppendResult | AppError>> {
+    const write = (lookup: boolean) => this.commits.transaction((trx) => this.writeBatch(trx, inputs, lookup));
     if (this.lookupBatches > 0) {
       this.lookupBatches--;
-      return this.commits.transaction((trx) => this.writeBatch(trx, inputs, true));
+      return write(true);
     }
     try {
-      return await this.commits.transaction((trx) => this.writeBatch(trx, inputs, false));
+      return await write(false);
     } catch {
       this.lookupBatches = LOOKUP_AFTER_CONFLICT;
       this.optimisticFailures++;
-      return this.commits.transaction((trx) => this.writeBatch(trx, inputs, true));
+      return write(true);
     }
   }
 
