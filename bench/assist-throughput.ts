@@ -16,6 +16,8 @@ interface DriverConfig {
   perBuyer: number;
   /** Also wait for a `suggestions` frame per message. */
   suggestions: boolean;
+  /** Make every text unique (a suffix per message), so no classification comes from the engine's cache. */
+  unique?: string;
 }
 interface DriverResult {
   messages: number;
@@ -98,7 +100,7 @@ async function driver(cfg: DriverConfig): Promise<DriverResult> {
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   const acked: Promise<void>[] = [];
-  for (let k = 0; k < cfg.perBuyer; k++) for (let i = 0; i < buyers.length; i++) acked.push(send(buyers[i]!, `tp-${i}-${k}`, TEXTS[(i + k) % TEXTS.length]!));
+  for (let k = 0; k < cfg.perBuyer; k++) for (let i = 0; i < buyers.length; i++) acked.push(send(buyers[i]!, `tp-${i}-${k}`, `${TEXTS[(i + k) % TEXTS.length]!}${cfg.unique ? ` ${cfg.unique}${i}-${k}` : ''}`));
   await Promise.all([Promise.all(acked), all]);
   const ms = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);
@@ -142,13 +144,11 @@ export const bench: Bench = {
     const rounds = quick ? 1 : 3;
     const dir = mkdtempSync(join(tmpdir(), 'kefu-bench-assist-'));
     const server = await startServer({ ...defaultConfig(dir), port: 0, dbPath: join(dir, 'kefu.db'), dataDir: dir, demo: true, scryptLogN: 10, logLevel: 'silent' });
-    const off: number[] = [];
-    const on: number[] = [];
+    const rates = { off: [] as number[], on: [] as number[], unique: [] as number[] };
+    const { off, on, unique } = rates;
     /** CPU µs per message of each round: server main thread, assist worker thread, whole server process (main + assist worker + helpers), client process. */
-    const cpu = {
-      off: { main: [] as number[], worker: [] as number[], proc: [] as number[], client: [] as number[] },
-      on: { main: [] as number[], worker: [] as number[], proc: [] as number[], client: [] as number[] },
-    };
+    const cpuOf = () => ({ main: [] as number[], worker: [] as number[], proc: [] as number[], client: [] as number[] });
+    const cpu = { off: cpuOf(), on: cpuOf(), unique: cpuOf() };
     const loads: number[] = [];
     // KEFU_BENCH_ASSIST_PROFILE=<prefix>: CPU profiles of the server's main thread over the timed part of the last round
     // each way, <prefix>-off.cpuprofile and <prefix>-on.cpuprofile (Chrome DevTools; diff them to see what "on" adds).
@@ -157,6 +157,7 @@ export const bench: Bench = {
     const profile: { current: ReturnType<typeof cpuProfile> | null } = { current: null };
     let frames = 0;
     let fromWorker = 0;
+    const cached = { on: 0, unique: 0 };
     let batches = 0;
     const errors: Record<string, number> = {};
     try {
@@ -170,20 +171,22 @@ export const bench: Bench = {
       await drive({ ...cfg, buyers: Math.min(buyers, 40), suggestions: true });
       await svc.idle();
       for (let r = 0; r < rounds; r++) {
-        for (const mode of ['off', 'on'] as const) {
-          svc.enabled = mode === 'on';
+        for (const mode of ['off', 'on', 'unique'] as const) {
+          svc.enabled = mode !== 'off';
           // CPU from the start of the timed part to the end of the scenario writes that follow it.
           let main0: number | null = null;
           let workerCpu0: number | null = null;
           let proc0 = process.cpuUsage();
           let worker0 = svc.offload.counts.worker;
           let batches0 = svc.offload.counts.batches;
-          const res = await drive({ ...cfg, suggestions: mode === 'on' }, () => {
+          let cached0 = svc.offload.counts.cachedClassifications;
+          const res = await drive({ ...cfg, suggestions: mode !== 'off', ...(mode === 'unique' ? { unique: `r${r}-` } : {}) }, () => {
             main0 = threadCpuUs();
             workerCpu0 = threadCpuUs(svc.offload.workerTid);
             proc0 = process.cpuUsage();
             worker0 = svc.offload.counts.worker;
             batches0 = svc.offload.counts.batches;
+            cached0 = svc.offload.counts.cachedClassifications;
             if (profileTo) profile.current = cpuProfile();
           });
           await svc.idle();
@@ -196,13 +199,14 @@ export const bench: Bench = {
           if (workerCpu0 !== null && workerCpu1 !== null) cpu[mode].worker.push((workerCpu1 - workerCpu0) / res.messages);
           cpu[mode].proc.push((proc.user + proc.system) / res.messages);
           cpu[mode].client.push(res.cpuUs / res.messages);
-          if (mode === 'on') {
+          if (mode !== 'off') {
             fromWorker += svc.offload.counts.worker - worker0;
             batches += svc.offload.counts.batches - batches0;
+            cached[mode] += svc.offload.counts.cachedClassifications - cached0;
+            frames += res.suggestionFrames;
           }
           loads.push(loadavg()[0]!);
-          (mode === 'on' ? on : off).push(res.messages / (res.ms / 1000));
-          if (mode === 'on') frames += res.suggestionFrames;
+          rates[mode].push(res.messages / (res.ms / 1000));
           for (const [k, v] of Object.entries(res.errors)) errors[k] = (errors[k] ?? 0) + v;
         }
       }
@@ -213,17 +217,23 @@ export const bench: Bench = {
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
     const us = (xs: number[]) => (xs.length ? `${Math.round(median(xs))} µs` : 'n/a');
     // All the CPU a message costs (both processes), per round: on 2 busy cores throughput follows its inverse.
-    const total = { off: cpu.off.proc.map((x, i) => x + cpu.off.client[i]!), on: cpu.on.proc.map((x, i) => x + cpu.on.client[i]!) };
+    const totalOf = (c: ReturnType<typeof cpuOf>) => c.proc.map((x, i) => x + c.client[i]!);
+    const total = { off: totalOf(cpu.off), on: totalOf(cpu.on), unique: totalOf(cpu.unique) };
+    const three = (k: keyof ReturnType<typeof cpuOf>) => `${us(cpu.off[k])} → ${us(cpu.on[k])} → ${us(cpu.unique[k])}`;
+    const perMode = rounds * buyers * perBuyer;
     const cpuNote =
-      `CPU per message (median of rounds), off → on: server main thread ${us(cpu.off.main)} → ${us(cpu.on.main)}, assist worker thread ${us(cpu.off.worker)} → ${us(cpu.on.worker)}, ` +
-      `server process (main + assist worker + helper threads) ${us(cpu.off.proc)} → ${us(cpu.on.proc)}, client process ${us(cpu.off.client)} → ${us(cpu.on.client)}; ` +
-      `server + client ${us(total.off)} → ${us(total.on)} (CPU-bound on/off estimate ${(median(total.off) / median(total.on)).toFixed(2)}×); ` +
-      `${fromWorker} of ${rounds * buyers * perBuyer} suggestion requests answered by the worker, ${(fromWorker / Math.max(1, batches)).toFixed(1)} per batch; 1-min load average during the rounds ${loads.map((l) => l.toFixed(1)).join(', ')} on ${cpus().length} cores`;
+      `CPU per message (median of rounds), off → on → on with unique texts: server main thread ${three('main')}, assist worker thread ${three('worker')}, ` +
+      `server process (main + assist worker + helper threads) ${three('proc')}, client process ${three('client')}; ` +
+      `server + client ${us(total.off)} → ${us(total.on)} → ${us(total.unique)} (CPU-bound on/off estimate ${(median(total.off) / median(total.on)).toFixed(2)}×, unique texts ${(median(total.off) / median(total.unique)).toFixed(2)}×); ` +
+      `classifications from the engine's cache: ${cached.on} of ${perMode} with the ${TEXTS.length} repeating texts, ${cached.unique} of ${perMode} with unique texts; ` +
+      `${fromWorker} of ${2 * perMode} suggestion requests answered by the worker, ${(fromWorker / Math.max(1, batches)).toFixed(1)} per batch; 1-min load average during the rounds ${loads.map((l) => l.toFixed(1)).join(', ')} on ${cpus().length} cores`;
     return result(
       'assist-throughput',
       [
         metric('msgs_per_sec_suggestions_on', median(on), 'msg/s', 'same path, suggestions off', median(off), '>= 0.85× off', (m) => m.ratio >= 0.85),
-        metric('suggestion_frames', frames, 'frames', 'messages sent with suggestions on', rounds * buyers * perBuyer, '= 1 per message', (m) => m.ratio === 1),
+        // Every text new to the classifier cache: the on/off ratio when buyers never repeat themselves word for word.
+        metric('msgs_per_sec_suggestions_on_unique_texts', median(unique), 'msg/s', 'same path, suggestions off', median(off), '>= 0.85× off', (m) => m.ratio >= 0.85),
+        metric('suggestion_frames', frames, 'frames', 'messages sent with suggestions on', 2 * perMode, '= 1 per message', (m) => m.ratio === 1),
         ...(cpu.on.main.length
           ? [
               // The event loop is the server's bottleneck: at ≤ 1.18× the main-thread CPU of off (1 / 0.85) it could carry 0.85× the messages.
@@ -234,9 +244,9 @@ export const bench: Bench = {
       {
         db: 'sqlite',
         notes:
-          `${buyers} buyers × ${perBuyer} messages per round, ${rounds} round(s) each way alternating off/on (median); a message counts when acked and delivered to the agent, ` +
+          `${buyers} buyers × ${perBuyer} messages per round, ${rounds} round(s) each way alternating off / on / on with unique texts (median); a message counts when acked and delivered to the agent, ` +
           `and with suggestions on when its suggestions frame (classified, ranked over the demo library of 125 replies + FAQ, variables filled from the DB) reached the agent too; ` +
-          `scenario writes batched; classification and ranking in the assist worker thread; clients in a separate process. off: ${off.map((x) => Math.round(x)).join(', ')} msg/s; on: ${on.map((x) => Math.round(x)).join(', ')} msg/s; ${cpuNote}; errors: ${JSON.stringify(errors)}`,
+          `scenario writes batched; classification and ranking in the assist worker thread; clients in a separate process. off: ${off.map((x) => Math.round(x)).join(', ')} msg/s; on: ${on.map((x) => Math.round(x)).join(', ')} msg/s; on with unique texts: ${unique.map((x) => Math.round(x)).join(', ')} msg/s; ${cpuNote}; errors: ${JSON.stringify(errors)}`,
       },
     );
   },

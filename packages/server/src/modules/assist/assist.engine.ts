@@ -9,6 +9,7 @@ import {
   loadClassifier,
   type PickStats,
   recordFeedback,
+  type ScenarioClassification,
   type ScenarioExample,
   type ScenarioScore,
   suggest,
@@ -101,6 +102,8 @@ export interface RunOk {
   shown: string;
   /** A ranked text uses an order variable that `vars` lacks and `order` was not set: look the order up and ask again. */
   needOrder?: boolean;
+  /** The classification came from the engine's cache of recent texts (`ClassificationCache`). */
+  cached?: true;
   top?: ScenarioScore[];
   rules?: string[];
 }
@@ -164,6 +167,54 @@ function jsonLabel(label: string): string {
   return j;
 }
 
+/**
+ * Classifications of recently seen texts, keyed by model and exact text. Buyers repeat themselves — 在吗, 好的, 包邮吗,
+ * 能便宜点吗 — and a classification is a pure function of the model and the text, so a repeated text is not classified
+ * again. Only short texts are kept (long ones rarely repeat); the least recently used entry goes first when full. Keys
+ * carry the model version, so a retrained model never sees the previous one's answers.
+ */
+export class ClassificationCache {
+  private readonly map = new Map<string, ScenarioClassification>();
+  hits = 0;
+  misses = 0;
+
+  constructor(
+    readonly maxEntries = 20_000,
+    /** Texts longer than this (UTF-16 units) are classified every time and not kept. */
+    readonly maxTextLength = 64,
+  ) {}
+
+  get size(): number {
+    return this.map.size;
+  }
+
+  /** `model` names the model version (the same string for every shop on the shared default). */
+  classify(model: string, classifier: ClassifierModel, text: string): { c: ScenarioClassification; cached: boolean } {
+    if (text.length > this.maxTextLength) {
+      this.misses++;
+      return { c: classify(classifier, text), cached: false };
+    }
+    const key = `${model}\u0000${text}`;
+    const have = this.map.get(key);
+    if (have) {
+      this.hits++;
+      // Most recently used last: the first key is the one to evict.
+      this.map.delete(key);
+      this.map.set(key, have);
+      return { c: have, cached: true };
+    }
+    this.misses++;
+    const c = classify(classifier, text);
+    this.map.set(key, c);
+    if (this.map.size > this.maxEntries) this.map.delete(this.map.keys().next().value!);
+    return { c, cached: false };
+  }
+
+  clear(): void {
+    this.map.clear();
+  }
+}
+
 interface ShopState {
   lib: number;
   index: SuggestIndex | null;
@@ -177,6 +228,11 @@ interface ShopState {
 
 export class AssistEngine {
   private readonly shops = new Map<string, ShopState>();
+  readonly classified: ClassificationCache;
+
+  constructor(cache: ClassificationCache = new ClassificationCache()) {
+    this.classified = cache;
+  }
 
   /** Trains the shared default model now (the worker does this at start, before the first request waits for it). */
   warm(): void {
@@ -236,7 +292,9 @@ export class AssistEngine {
       if (!s || s.model !== op.model) return { id: op.id, error: `model ${op.model} of ${op.shopId} not loaded` };
       if (s.modelError) return { id: op.id, error: s.modelError };
       if (op.lib >= 0 && (s.lib !== op.lib || !s.index)) return { id: op.id, error: `library ${op.lib} of ${op.shopId} not loaded` };
-      const c = classify(s.custom ?? createDefaultClassifier(), op.text);
+      const { c, cached } = s.custom
+        ? this.classified.classify(`${op.shopId}\u0001${s.model}`, s.custom, op.text)
+        : this.classified.classify('', createDefaultClassifier(), op.text);
       let items = '[]';
       let shown = '';
       let needOrder = false;
@@ -267,6 +325,7 @@ export class AssistEngine {
       }
       const out: RunOk = { id: op.id, scenario: c.scenario, confidence: c.confidence, items, shown };
       if (needOrder) out.needOrder = true;
+      if (cached) out.cached = true;
       if (op.detail) {
         out.top = c.top;
         out.rules = c.rules;

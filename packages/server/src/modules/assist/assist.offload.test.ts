@@ -1,6 +1,6 @@
-import { demoSuggestItems, type PickStats, recordFeedback, type SuggestItem, trainClassifier } from '@kefu/core';
+import { classify, createDefaultClassifier, demoSuggestItems, type PickStats, recordFeedback, type SuggestItem, trainClassifier } from '@kefu/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LibraryRef, type ModelRef, type RunOk, shownItems, type SuggestionItemDto, textKey } from './assist.engine.js';
+import { AssistEngine, ClassificationCache, type LibraryRef, type ModelRef, type RunOk, shownItems, type SuggestionItemDto, textKey } from './assist.engine.js';
 import { AssistOffload, type RunRequest } from './assist.offload.js';
 
 const TEXTS = ['能便宜点吗', '包邮吗，新疆能发吗', '这双鞋 42 码有货吗', '鞋子开胶了怎么办', '能开发票吗', '不喜欢想退货', '好的谢谢'];
@@ -15,8 +15,8 @@ const defaultModel = (): ModelRef => ({ v: ++version, json: null });
 /** The ranked items of an answer. */
 const ranked = (r: RunOk) => JSON.parse(r.items) as SuggestionItemDto[];
 
-/** Answers without their request numbers (those differ between the worker and inline). */
-const answers = (rs: RunOk[]) => rs.map(({ id: _id, ...r }) => r);
+/** Answers without their request numbers and cache flags (those differ between the worker and inline). */
+const answers = (rs: RunOk[]) => rs.map(({ id: _id, cached: _cached, ...r }) => r);
 
 /** What the inline engine answers: the reference the worker must match. */
 async function inlineAnswers(reqs: RunRequest[]) {
@@ -205,5 +205,58 @@ describe('shown items (what is kept to recognise a sent suggestion)', () => {
     expect(items.length).toBeGreaterThan(1);
     expect(shownItems(r.shown)).toEqual(items.map((i) => ({ id: i.id, key: textKey(i.text) })));
     expect(shownItems('')).toEqual([]);
+  });
+});
+
+describe('classification cache (a repeated text is not classified again)', () => {
+  const model = createDefaultClassifier();
+
+  it('answers a repeated text from the cache, the same as classifying it', () => {
+    const cache = new ClassificationCache();
+    const first = cache.classify('', model, '能便宜点吗');
+    const again = cache.classify('', model, '能便宜点吗');
+    expect([first.cached, again.cached]).toEqual([false, true]);
+    expect(again.c).toEqual(classify(model, '能便宜点吗'));
+    // Exact text: another spelling is classified on its own.
+    expect(cache.classify('', model, '能便宜点吗？').cached).toBe(false);
+    expect([cache.hits, cache.misses]).toEqual([1, 2]);
+  });
+
+  it('keeps each model apart, does not keep long texts, and drops the least recently used first', () => {
+    const cache = new ClassificationCache(2, 10);
+    cache.classify('', model, '在吗');
+    expect(cache.classify('shop_a\u00011', model, '在吗').cached).toBe(false);
+    const long = '这双鞋我平时穿三十八码脚背有点高';
+    cache.classify('', model, long);
+    expect(cache.classify('', model, long).cached).toBe(false);
+    expect(cache.size).toBe(2);
+    // '在吗' of the default model is used again, so the other model's entry is the one to go.
+    expect(cache.classify('', model, '在吗').cached).toBe(true);
+    cache.classify('', model, '好的');
+    expect(cache.size).toBe(2);
+    expect(cache.classify('', model, '在吗').cached).toBe(true);
+    expect(cache.classify('shop_a\u00011', model, '在吗').cached).toBe(false);
+  });
+
+  it('in the engine: a retrained shop model classifies anew, shops on the default share answers', () => {
+    const engine = new AssistEngine();
+    const lib = library(demoSuggestItems());
+    const run = (shopId: string, m: ModelRef, text: string) => {
+      engine.apply({ op: 'model', shopId, v: m.v, json: m.json });
+      engine.apply({ op: 'library', shopId, v: lib.v, items: lib.items, stats: lib.stats });
+      return engine.apply({ op: 'run', id: 1, shopId, model: m.v, lib: lib.v, text, limit: 5 }) as RunOk;
+    };
+    const text = '老铁有菠萝蜜色吗';
+    const a = run('shop_a', defaultModel(), text);
+    const b = run('shop_b', defaultModel(), text);
+    expect(a.cached).toBeUndefined();
+    expect(b.cached).toBe(true);
+    expect({ ...b, cached: undefined }).toEqual({ ...a, cached: undefined });
+    expect(a.scenario).not.toBe('stock');
+    const custom = trainClassifier(['老铁有菠萝蜜色吗', '菠萝蜜色还有吗', '老铁菠萝蜜色有货不', '能便宜点吗', '包邮吗', '好的谢谢'].map((t, i) => ({ text: t, scenario: i < 3 ? 'stock' : i === 3 ? 'bargain' : i === 4 ? 'shipping_fee' : 'thanks_bye' })), { epochs: 5 });
+    const retrained = run('shop_a', { v: ++version, json: JSON.stringify(custom.toJSON()) }, text);
+    expect(retrained.cached).toBeUndefined();
+    expect(retrained.scenario).toBe('stock');
+    expect(run('shop_b', defaultModel(), text).scenario).toBe(a.scenario);
   });
 });

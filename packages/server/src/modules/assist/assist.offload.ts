@@ -65,7 +65,7 @@ function spawnAssistWorker(workerData?: unknown): Worker {
 export class AssistOffload {
   readonly mode: 'worker' | 'inline';
   /** Where answers came from, and how often the worker was replaced (tests, bench). */
-  readonly counts = { worker: 0, inline: 0, batches: 0, restarts: 0, failures: 0, trainedInWorker: 0, trainedInline: 0 };
+  readonly counts = { worker: 0, inline: 0, batches: 0, restarts: 0, failures: 0, trainedInWorker: 0, trainedInline: 0, cachedClassifications: 0 };
   private inlineEngine: AssistEngine | null = null;
   private readonly inlineHave = new Map<string, Have>();
   private worker: Worker | null = null;
@@ -313,6 +313,7 @@ export class AssistOffload {
         this.fallback(p);
       } else {
         this.counts.worker++;
+        if (r.cached) this.counts.cachedClassifications++;
         p.resolve(r);
       }
     }
