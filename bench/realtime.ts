@@ -4,7 +4,7 @@ import { closeSync, fdatasyncSync, mkdtempSync, openSync, rmSync, writeSync } fr
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type IntervalHistogram, monitorEventLoopDelay, performance, PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
+import { constants, type IntervalHistogram, monitorEventLoopDelay, performance, PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
 import { defaultConfig, startServer } from '@kefu/server';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { cpuProfile, login, metric, percentile, result, threadCpuUs, type Bench } from './lib.js';
@@ -31,6 +31,9 @@ function drive(cfg: DriverConfig, onMark: (phase: string) => void = () => {}): P
     child.send(cfg);
   });
 }
+
+/** `PerformanceEntry.detail.kind` of a GC entry (node:perf_hooks constants). */
+const GC_KINDS: Record<number, string> = { [constants.NODE_PERFORMANCE_GC_MINOR]: 'minor', [constants.NODE_PERFORMANCE_GC_MAJOR]: 'major', [constants.NODE_PERFORMANCE_GC_INCREMENTAL]: 'incremental', [constants.NODE_PERFORMANCE_GC_WEAKCB]: 'weak callbacks' };
 
 /** `n` times: append 64 KiB to a file in `dir` and fdatasync it; the durations (ms). */
 function diskSyncMs(dir: string, n: number): number[] {
@@ -118,6 +121,9 @@ export const bench: Bench = {
     // The same in the latency phase, and how busy the event loop was (its utilisation): queueing grows with it.
     const latCpu = { kefu: [0, 0], relay: [0, 0] };
     const elu = { kefu: performance.eventLoopUtilization(), relay: performance.eventLoopUtilization() };
+    // The message writer's transactions in the latency phase: each costs a commit whatever its size.
+    let writer: { written: { batches: number; messages: number } } | null = null;
+    const batchesAt: Array<{ batches: number; messages: number }> = [];
     // Garbage collection pauses in the latency phase (each one holds every socket).
     const gcs: Record<'kefu' | 'relay', PerformanceEntry[]> = { kefu: [], relay: [] };
     const gcObserver = { kefu: new PerformanceObserver((l) => gcs.kefu.push(...l.getEntries())), relay: new PerformanceObserver((l) => gcs.relay.push(...l.getEntries())) };
@@ -128,6 +134,7 @@ export const bench: Bench = {
       if (phase === 'throughput-start') cpu[which][0] = v;
       if (phase === 'throughput-end') cpu[which][1] = v;
       if (phase === 'latency-start') {
+        if (which === 'kefu' && writer) batchesAt[0] = { ...writer.written };
         loop[which].enable();
         elu[which] = performance.eventLoopUtilization();
         latCpu[which][0] = v;
@@ -135,6 +142,7 @@ export const bench: Bench = {
         gcObserver[which].observe({ entryTypes: ['gc'] });
       }
       if (phase === 'latency-end') {
+        if (which === 'kefu' && writer) batchesAt[1] = { ...writer.written };
         loop[which].disable();
         elu[which] = performance.eventLoopUtilization(elu[which]);
         latCpu[which][1] = v;
@@ -154,6 +162,7 @@ export const bench: Bench = {
       relay: marker('relay'),
     };
     const server = await startServer({ ...defaultConfig(dir), port: 0, dbPath: join(dir, 'kefu.db'), dataDir: dir, demo: true, scryptLogN: 10, logLevel: 'silent' });
+    writer = server.ctx.chat.conversations.writer;
     let kefu: DriverResult;
     let rate: number;
     try {
@@ -191,8 +200,16 @@ export const bench: Bench = {
     const latSent = { kefu: kefu.latencySent, relay: base.latencySent };
     const latPhase = (w: 'kefu' | 'relay') => {
       const gc = gcs[w].map((g) => g.duration);
-      const gcText = `${gc.length} GC pauses, ${gc.reduce((a, b) => a + b, 0).toFixed(0)} ms in all, longest ${Math.max(0, ...gc).toFixed(1)} ms`;
-      return `${(elu[w].utilization * 100).toFixed(0)} % busy, ${((latCpu[w][1]! - latCpu[w][0]!) / Math.max(1, latSent[w])).toFixed(0)} µs CPU/msg, ${gcText}`;
+      // By kind (young generation, old generation, incremental marking steps, weak callbacks): which one sets the longest pause.
+      const kinds = new Map<string, number[]>();
+      for (const g of gcs[w]) {
+        const k = GC_KINDS[(g as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind ?? 0] ?? 'other';
+        kinds.set(k, [...(kinds.get(k) ?? []), g.duration]);
+      }
+      const byKind = [...kinds].map(([k, d]) => `${k} ${d.length}, longest ${Math.max(...d).toFixed(1)} ms`).join('; ');
+      const gcText = `${gc.length} GC pauses, ${gc.reduce((a, b) => a + b, 0).toFixed(0)} ms in all, longest ${Math.max(0, ...gc).toFixed(1)} ms (${byKind})`;
+      const tx = w === 'kefu' && batchesAt[1] ? `, ${batchesAt[1].batches - batchesAt[0]!.batches} transactions of ${((batchesAt[1].messages - batchesAt[0]!.messages) / Math.max(1, batchesAt[1].batches - batchesAt[0]!.batches)).toFixed(1)} messages on average` : '';
+      return `${(elu[w].utilization * 100).toFixed(0)} % busy, ${((latCpu[w][1]! - latCpu[w][0]!) / Math.max(1, latSent[w])).toFixed(0)} µs CPU/msg, ${gcText}${tx}`;
     };
     const delay = (h: IntervalHistogram) => `p99 ${(h.percentile(99) / 1e6).toFixed(1)} ms, max ${(h.max / 1e6).toFixed(1)} ms`;
     return result(

@@ -110,6 +110,30 @@ export function messageWriterContract(engine: Engine): void {
       expect(writer.optimisticFailures).toBe(1);
     });
 
+    it('gathers messages that trickle in just after a batch into one transaction (group commit window)', async () => {
+      const c = await conversation();
+      /** Transactions taken by four messages appended one event-loop turn apart, right after a batch. */
+      const transactions = async (gapMs: number) => {
+        const writer = new MessageWriter(storage.db, () => T, () => {}, undefined, gapMs);
+        await writer.append(input(c, 'buyer', `g${gapMs}-0`));
+        const before = writer.written.batches;
+        const later: Array<Promise<AppendResult>> = [];
+        for (let i = 1; i <= 4; i++) {
+          later.push(writer.append(input(c, 'buyer', `g${gapMs}-${i}`)));
+          await new Promise((r) => setImmediate(r));
+        }
+        const results = await Promise.all(later);
+        expect(results.map((r) => r.message.client_id)).toEqual([1, 2, 3, 4].map((i) => `g${gapMs}-${i}`));
+        return writer.written.batches - before;
+      };
+      // Without a window the first message goes alone (SQLite: each turn's message alone; PostgreSQL: the others join
+      // while it is written); with one they all wait for each other.
+      expect(await transactions(0)).toBeGreaterThan(1);
+      expect(await transactions(200)).toBe(1);
+      const seqs = (await storage.db.selectFrom('messages').select(['client_id', 'seq']).where('conversation_id', '=', c).orderBy('seq').execute()).map((r) => r.client_id);
+      expect(seqs).toEqual(['g0-0', 'g0-1', 'g0-2', 'g0-3', 'g0-4', 'g200-0', 'g200-1', 'g200-2', 'g200-3', 'g200-4']);
+    });
+
     it('refuses a conversation of another shop, without touching the others of the batch', async () => {
       const c = await conversation();
       const writer = new MessageWriter(storage.db, () => T);
