@@ -65,11 +65,16 @@ function classify(host: string, url: URL | null, allowedDomains: readonly string
 
 /** Finds links in a text and decides which are clickable for a shop on `platform` (plus its own `shopDomains`). */
 export function findLinks(text: string, platform: Platform, shopDomains: readonly string[] = []): GuardLink[] {
-  const norm = foldText(text);
-  const allowedDomains = [...PLATFORM_DOMAINS[platform], ...shopDomains.map((d) => d.trim().toLowerCase().replace(/^\*?\./, '')).filter(Boolean)];
+  return findLinksIn(text, foldText(text), platform, shopDomains);
+}
+
+/** `findLinks` with the text already folded (`foldText(text)`, same offsets): the screen folds it once for both. */
+export function findLinksIn(text: string, norm: string, platform: Platform, shopDomains: readonly string[] = []): GuardLink[] {
   const out: GuardLink[] = [];
+  let allowedDomains: string[] | null = null;
   LINK_RE.lastIndex = 0;
   for (let m = LINK_RE.exec(norm); m !== null; m = LINK_RE.exec(norm)) {
+    allowedDomains ??= [...PLATFORM_DOMAINS[platform], ...shopDomains.map((d) => d.trim().toLowerCase().replace(/^\*?\./, '')).filter(Boolean)];
     let raw = m[0];
     raw = raw.replace(/[.,;:!?)\]}'"~]+$/, '');
     if (raw.length === 0) continue;

@@ -1,6 +1,6 @@
 import type { Platform } from '@kefu/contracts';
 import { foldText } from '../coach/text.js';
-import { findLinks, type GuardLink } from './links.js';
+import { findLinksIn, type GuardLink } from './links.js';
 
 /** Kinds of risk in a buyer message. */
 export type GuardRiskKind = 'phishing' | 'off_platform' | 'qr_code' | 'file_lure' | 'insult' | 'harsh';
@@ -76,7 +76,7 @@ const REPLIES = {
 export function screenBuyerMessage(input: { text: string; platform: Platform; shopDomains?: string[] }): GuardResult {
   const text = input.text ?? '';
   const norm = foldText(text);
-  const links = findLinks(text, input.platform, input.shopDomains ?? []);
+  const links = findLinksIn(text, norm, input.platform, input.shopDomains ?? []);
   const risks: GuardRisk[] = [];
   for (const p of PATTERNS) {
     p.re.lastIndex = 0;
@@ -90,13 +90,18 @@ export function screenBuyerMessage(input: { text: string; platform: Platform; sh
       risks.push({ kind: p.kind, start: m.index, end: m.index + m[0].length, text: text.slice(m.index, m.index + m[0].length) });
     }
   }
-  const has = (k: GuardRiskKind) => risks.some((r) => r.kind === k);
   const disarmed = links.filter((l) => !l.allowed);
-  if (disarmed.length > 0 && !has('phishing') && LINK_LURE.test(norm)) {
+  // Most messages carry no risk and no foreign link: nothing to warn about (and no work below, on every buyer message).
+  if (risks.length === 0 && disarmed.length === 0) return { links, risks, offPlatform: false, abuse: 'none', mayEndChat: false, level: 'safe', agentWarnings: [] };
+  const kinds = new Set<GuardRiskKind>();
+  for (const r of risks) kinds.add(r.kind);
+  if (disarmed.length > 0 && !kinds.has('phishing') && LINK_LURE.test(norm)) {
     const l = disarmed[0]!;
     risks.push({ kind: 'phishing', start: l.start, end: l.end, text: l.text });
+    kinds.add('phishing');
   }
   risks.sort((a, b) => a.start - b.start || a.end - b.end);
+  const has = (k: GuardRiskKind) => kinds.has(k);
 
   const warnings: string[] = [];
   for (const l of disarmed) if (l.reason) warnings.push(l.reason);

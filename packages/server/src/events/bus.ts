@@ -15,22 +15,31 @@ export interface KefuEvent<T = unknown> {
 type Listener = (event: KefuEvent) => void | Promise<void>;
 
 export class EventBus {
-  private readonly listeners = new Map<string, Set<Listener>>();
-  private readonly any = new Set<Listener>();
+  /**
+   * Listener lists are replaced, never changed in place (copy on write): `dispatch` walks the lists as they were when
+   * it began — a listener added or removed by another one takes effect from the next event — without copying them for
+   * every event (one per message at a peak).
+   */
+  private readonly listeners = new Map<string, readonly Listener[]>();
+  private any: readonly Listener[] = [];
 
   constructor(readonly origin: string) {}
 
   on(name: string, listener: Listener): () => void {
-    const set = this.listeners.get(name) ?? new Set();
-    set.add(listener);
-    this.listeners.set(name, set);
-    return () => set.delete(listener);
+    const cur = this.listeners.get(name) ?? [];
+    if (!cur.includes(listener)) this.listeners.set(name, [...cur, listener]);
+    return () => {
+      const now = this.listeners.get(name);
+      if (now?.includes(listener)) this.listeners.set(name, now.filter((l) => l !== listener));
+    };
   }
 
   /** Listens to every event (used by the Redis bridge). */
   onAny(listener: Listener): () => void {
-    this.any.add(listener);
-    return () => this.any.delete(listener);
+    if (!this.any.includes(listener)) this.any = [...this.any, listener];
+    return () => {
+      this.any = this.any.filter((l) => l !== listener);
+    };
   }
 
   emit<T>(name: string, shopId: string | null, payload: T): void {
@@ -39,13 +48,18 @@ export class EventBus {
 
   /** Delivers an event to local listeners; listener errors are isolated from the emitter. */
   dispatch(event: KefuEvent): void {
-    for (const l of [...(this.listeners.get(event.name) ?? []), ...this.any]) {
-      try {
-        const r = l(event);
-        if (r && typeof (r as Promise<void>).catch === 'function') (r as Promise<void>).catch((err) => this.onError(err, event));
-      } catch (err) {
-        this.onError(err, event);
-      }
+    const named = this.listeners.get(event.name);
+    const any = this.any;
+    if (named) for (const l of named) this.call(l, event);
+    for (const l of any) this.call(l, event);
+  }
+
+  private call(l: Listener, event: KefuEvent): void {
+    try {
+      const r = l(event);
+      if (r && typeof (r as Promise<void>).catch === 'function') (r as Promise<void>).catch((err) => this.onError(err, event));
+    } catch (err) {
+      this.onError(err, event);
     }
   }
 

@@ -1,7 +1,7 @@
 import { WS_CLOSE } from '@kefu/contracts';
 import { describe, expect, it } from 'vitest';
-import type { WebSocket } from 'ws';
-import { Connection } from './connection.js';
+import { WebSocket, WebSocketServer } from 'ws';
+import { Connection, SharedFrame } from './connection.js';
 
 function fakeWs(buffered: number) {
   const sent: string[] = [];
@@ -33,5 +33,36 @@ describe('Connection backpressure', () => {
     expect(closed).toBe(false);
     expect(c.noteError(1000)).toBe(true);
     expect(f.closes).toEqual([WS_CLOSE.abuse]);
+  });
+});
+
+describe('SharedFrame (one frame to many sockets)', () => {
+  it('reaches every socket as the same text frame, encoded once', async () => {
+    const wss = new WebSocketServer({ port: 0, host: '127.0.0.1' });
+    await new Promise((r) => wss.once('listening', r));
+    const url = `ws://127.0.0.1:${(wss.address() as { port: number }).port}`;
+    const server: WebSocket[] = [];
+    wss.on('connection', (ws) => server.push(ws));
+    const clients = await Promise.all([0, 1, 2].map(() => new Promise<WebSocket>((resolve) => { const c = new WebSocket(url); c.once('open', () => resolve(c)); })));
+    while (server.length < 3) await new Promise((r) => setTimeout(r, 5));
+    const got = clients.map((c) => new Promise<{ text: string; binary: boolean }>((resolve) => c.once('message', (d, binary) => resolve({ text: d.toString(), binary }))));
+    const text = JSON.stringify({ type: 'message', message: { text: '亲，这款42码有货哦～<b>' } });
+    const frame = new SharedFrame(text);
+    const conns = server.map((ws, i) => new Connection(ws, 'agent', { buyer: { shopId: 's', buyerId: `b${i}` } }, { maxBufferedBytes: 1 << 20 }, 0));
+    for (const c of conns) expect(c.send(frame)).toBe(true);
+    // One encoding, shared: the same bytes object every time.
+    expect(frame.data).toBe(frame.data);
+    expect(frame.data.toString()).toBe(text);
+    expect(await Promise.all(got)).toEqual([0, 1, 2].map(() => ({ text, binary: false })));
+    for (const c of clients) c.terminate();
+    await new Promise((r) => wss.close(r));
+  });
+
+  it('counts its bytes against the send-buffer limit', () => {
+    const f = fakeWs(0);
+    const c = new Connection(f.ws, 'agent', { buyer: { shopId: 's', buyerId: 'b' } }, { maxBufferedBytes: 10 }, 0);
+    // 4 characters, 12 bytes of UTF-8: over a 10-byte limit.
+    expect(c.send(new SharedFrame('客服你好'))).toBe(false);
+    expect(f.closes).toEqual([WS_CLOSE.resync]);
   });
 });

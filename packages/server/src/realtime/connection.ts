@@ -6,11 +6,30 @@ import type { BuyerPrincipal } from '../modules/conversations/buyer-token.js';
 import { newId } from '../storage/ids.js';
 import { TokenBucket } from './token-bucket.js';
 
+/**
+ * A frame written to many sockets (a buyer message to every agent of the shop, a read receipt): its UTF-8 bytes are
+ * made once, on the first send, and the same bytes go to each socket, instead of every `ws.send` encoding the text
+ * again (a frame is a few hundred mostly Chinese characters; a shop has tens of agents online at a peak).
+ */
+export class SharedFrame {
+  private bytes: Buffer | null = null;
+
+  constructor(readonly text: string) {}
+
+  get data(): Buffer {
+    this.bytes ??= Buffer.from(this.text);
+    return this.bytes;
+  }
+}
+
+/** What `Connection.send` takes: a frame's text, or one shared by several sockets. */
+export type Frame = string | SharedFrame;
+
 /** Delivery state of one conversation on one socket: highest seq sent, and live frames held back until the gap before them is filled. */
 export interface Stream {
   shopId: string;
   hwm: number;
-  pending: Map<number, string>;
+  pending: Map<number, Frame>;
   fetching: boolean;
 }
 
@@ -62,9 +81,10 @@ export class Connection {
    * Writes a frame unless the socket's send buffer is over the limit: then the socket is closed with
    * `resync` (the client reconnects and resumes) instead of buffering without bound or stalling others.
    */
-  send(frame: string): boolean {
+  send(frame: Frame): boolean {
     if (this.closed) return false;
-    if (this.ws.bufferedAmount + frame.length > this.limits.maxBufferedBytes) {
+    const size = typeof frame === 'string' ? frame.length : frame.data.length;
+    if (this.ws.bufferedAmount + size > this.limits.maxBufferedBytes) {
       this.close(WS_CLOSE.resync, 'resync');
       return false;
     }
@@ -75,7 +95,8 @@ export class Connection {
       this.corked = true;
       process.nextTick(uncork, this, sock);
     }
-    this.ws.send(frame);
+    if (typeof frame === 'string') this.ws.send(frame);
+    else this.ws.send(frame.data, { binary: false });
     if (this.corked && sock && sock.writableLength > CORK_FLUSH_BYTES) uncork(this, sock);
     return true;
   }

@@ -10,7 +10,7 @@ import {
   type TypingEvent,
 } from '../modules/conversations/conversations.events.js';
 import { presentMessage } from '../modules/conversations/conversations.presenter.js';
-import type { Connection, Stream } from './connection.js';
+import { type Connection, type Frame, SharedFrame, type Stream } from './connection.js';
 
 const FETCH_LIMIT = 500;
 
@@ -95,17 +95,17 @@ export class Hub {
 
   private onMessage(p: MessageCreatedEvent, shopId: string): void {
     const { message } = p;
-    const agentFrame = JSON.stringify({ type: 'message', message, conversation: p.conversation });
+    const agentFrame = new SharedFrame(JSON.stringify({ type: 'message', message, conversation: p.conversation }));
     for (const c of this.agentsByShop.get(shopId) ?? []) this.deliver(c, shopId, message.conversationId, message.seq, agentFrame);
     // Audience check first, kind check second: a note never reaches a buyer socket.
     if (p.audience !== 'all' || message.kind === 'note') return;
     const set = this.buyersById.get(p.buyerId);
     if (!set?.size) return;
-    const buyerFrame = JSON.stringify({ type: 'message', message });
+    const buyerFrame = set.size > 1 ? new SharedFrame(JSON.stringify({ type: 'message', message })) : JSON.stringify({ type: 'message', message });
     for (const c of set) this.deliver(c, shopId, message.conversationId, message.seq, buyerFrame);
   }
 
-  private deliver(conn: Connection, shopId: string, conversationId: string, seq: number, frame: string): void {
+  private deliver(conn: Connection, shopId: string, conversationId: string, seq: number, frame: Frame): void {
     let st = conn.streams.get(conversationId);
     if (!st) {
       // Agents join a conversation's stream at the first message they see; buyers always start at 0 (their own conversation, full history).
@@ -159,15 +159,18 @@ export class Hub {
   }
 
   /** Sends a frame to the agent sockets of a shop in this process: all of them, or only those of `agentIds` (assist suggestions). */
-  pushToAgents(shopId: string, frame: string, agentIds?: readonly string[]): void {
+  pushToAgents(shopId: string, frame: Frame, agentIds?: readonly string[]): void {
     for (const c of this.agentsByShop.get(shopId) ?? []) if (!agentIds || (c.auth && agentIds.includes(c.auth.agent.id))) c.send(frame);
   }
 
-  private toAgents(shopId: string, frame: string): void {
-    for (const c of this.agentsByShop.get(shopId) ?? []) c.send(frame);
+  private toAgents(shopId: string, frame: Frame): void {
+    const conns = this.agentsByShop.get(shopId);
+    if (!conns?.size) return;
+    const f = conns.size > 1 && typeof frame === 'string' ? new SharedFrame(frame) : frame;
+    for (const c of conns) c.send(f);
   }
 
-  private toBuyer(buyerId: string, frame: string): void {
+  private toBuyer(buyerId: string, frame: Frame): void {
     for (const c of this.buyersById.get(buyerId) ?? []) c.send(frame);
   }
 }

@@ -174,7 +174,9 @@ export class AssistService {
     const byShop = new Map<string, string[]>();
     for (const k of keys) {
       const [shopId, id] = k.split('\u0000') as [string, string];
-      byShop.set(shopId, [...(byShop.get(shopId) ?? []), id]);
+      const ids = byShop.get(shopId);
+      if (ids) ids.push(id);
+      else byShop.set(shopId, [id]);
     }
     const out = new Map<string, { buyer_id: string; assigned_agent_id: string | null; nickname: string; product: string | null }>();
     for (const [shopId, ids] of byShop) for (const r of await this.repo.conversationRefs(shopId, ids)) out.set(`${shopId}\u0000${r.id}`, r);

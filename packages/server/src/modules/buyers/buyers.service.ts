@@ -142,7 +142,11 @@ export class BuyersService {
       this.db.selectFrom('orders').select(['buyer_id', 'paid_at', 'paid_amount', 'refund_amount', 'status', 'refund_status']).where('shop_id', '=', shopId).where('buyer_id', 'is not', null).execute(),
     ]);
     const byBuyer = new Map<string, typeof orders>();
-    for (const o of orders) byBuyer.set(o.buyer_id!, [...(byBuyer.get(o.buyer_id!) ?? []), o]);
+    for (const o of orders) {
+      const list = byBuyer.get(o.buyer_id!);
+      if (list) list.push(o);
+      else byBuyer.set(o.buyer_id!, [o]);
+    }
     const prof = new Map(profiles.map((p) => [p.buyer_id, p]));
     const now = new Date(this.now());
     const s = q.search?.trim().toLowerCase();

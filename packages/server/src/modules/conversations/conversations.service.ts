@@ -91,7 +91,9 @@ export class ConversationsService {
       const byShop = new Map<string, string[]>();
       for (const k of keys) {
         const [shopId, buyerId] = k.split('\u0000') as [string, string];
-        byShop.set(shopId, [...(byShop.get(shopId) ?? []), buyerId]);
+        const ids = byShop.get(shopId);
+        if (ids) ids.push(buyerId);
+        else byShop.set(shopId, [buyerId]);
       }
       const out = new Map<string, ConversationRow>();
       for (const [shopId, buyerIds] of byShop) for (const row of await this.repo.findForBuyers(shopId, buyerIds)) out.set(`${shopId}\u0000${row.buyer_id}`, row);
