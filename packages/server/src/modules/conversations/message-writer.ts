@@ -165,7 +165,7 @@ export class MessageWriter {
 
   /**
    * Group commit. A transaction costs about the same whatever its size (the commit writes each touched page to the
-   * log once), so under a steady stream of messages a batch taken every turn holds two or three messages, and the
+   * log once), so under a steady stream of messages a batch taken every turn holds three or four messages, and the
    * event loop spends its time on commits. A small batch therefore waits until `commitGapMs` after the previous one,
    * reading the messages that arrive meanwhile. When messages are rare the previous batch is long past and nothing
    * waits; a full batch (a backlog) never waits either.
