@@ -101,7 +101,7 @@ export class Hub {
     if (p.audience !== 'all' || message.kind === 'note') return;
     const set = this.buyersById.get(p.buyerId);
     if (!set?.size) return;
-    const buyerFrame = set.size > 1 ? new SharedFrame(JSON.stringify({ type: 'message', message })) : JSON.stringify({ type: 'message', message });
+    const buyerFrame = new SharedFrame(JSON.stringify({ type: 'message', message }));
     for (const c of set) this.deliver(c, shopId, message.conversationId, message.seq, buyerFrame);
   }
 
@@ -163,11 +163,9 @@ export class Hub {
     for (const c of this.agentsByShop.get(shopId) ?? []) if (!agentIds || (c.auth && agentIds.includes(c.auth.agent.id))) c.send(frame);
   }
 
-  private toAgents(shopId: string, frame: Frame): void {
-    const conns = this.agentsByShop.get(shopId);
-    if (!conns?.size) return;
-    const f = conns.size > 1 && typeof frame === 'string' ? new SharedFrame(frame) : frame;
-    for (const c of conns) c.send(f);
+  private toAgents(shopId: string, frame: string): void {
+    const shared = new SharedFrame(frame);
+    for (const c of this.agentsByShop.get(shopId) ?? []) c.send(shared);
   }
 
   private toBuyer(buyerId: string, frame: Frame): void {

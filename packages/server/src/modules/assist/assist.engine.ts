@@ -167,6 +167,13 @@ function jsonLabel(label: string): string {
   return j;
 }
 
+/** Puts `key` last in `map` (most recently used) and drops the least recently used entry beyond `max`. */
+export function remember<K, V>(map: Map<K, V>, key: K, value: V, max: number): void {
+  map.delete(key);
+  map.set(key, value);
+  if (map.size > max) map.delete(map.keys().next().value as K);
+}
+
 /**
  * Classifications of recently seen texts, keyed by model and exact text. Buyers repeat themselves — 在吗, 好的, 包邮吗,
  * 能便宜点吗 — and a classification is a pure function of the model and the text, so a repeated text is not classified
@@ -198,20 +205,13 @@ export class ClassificationCache {
     const have = this.map.get(key);
     if (have) {
       this.hits++;
-      // Most recently used last: the first key is the one to evict.
-      this.map.delete(key);
-      this.map.set(key, have);
+      remember(this.map, key, have, this.maxEntries);
       return { c: have, cached: true };
     }
     this.misses++;
     const c = classify(classifier, text);
-    this.map.set(key, c);
-    if (this.map.size > this.maxEntries) this.map.delete(this.map.keys().next().value!);
+    remember(this.map, key, c, this.maxEntries);
     return { c, cached: false };
-  }
-
-  clear(): void {
-    this.map.clear();
   }
 }
 
@@ -228,11 +228,7 @@ interface ShopState {
 
 export class AssistEngine {
   private readonly shops = new Map<string, ShopState>();
-  readonly classified: ClassificationCache;
-
-  constructor(cache: ClassificationCache = new ClassificationCache()) {
-    this.classified = cache;
-  }
+  readonly classified = new ClassificationCache();
 
   /** Trains the shared default model now (the worker does this at start, before the first request waits for it). */
   warm(): void {

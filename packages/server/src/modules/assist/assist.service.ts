@@ -15,7 +15,7 @@ import { newId } from '../../storage/ids.js';
 import { describeHours } from '../autoreply/business-hours.js';
 import { CHAT_EVENTS, type MessageCreatedEvent } from '../conversations/conversations.events.js';
 import { parseBusinessHours } from '../shops/shops.presenter.js';
-import { type LibraryItem, type LibraryRef, type ModelRef, type RunOk, shownItems, type SuggestionItemDto, textKey, withoutSpace } from './assist.engine.js';
+import { type LibraryItem, type LibraryRef, type ModelRef, remember, type RunOk, shownItems, type SuggestionItemDto, textKey, withoutSpace } from './assist.engine.js';
 import { AssistOffload, type OffloadOptions, type RunRequest } from './assist.offload.js';
 import { parseJson } from './assist.presenter.js';
 import { AssistRepository, type FaqRow, type ProductRow, type QuickReplyRow } from './assist.repository.js';
@@ -116,12 +116,6 @@ const ORDER_VARS = /\{(订单号|快递|物流单号|金额|收货地址)\}/;
 type Order = Awaited<ReturnType<AssistRepository['latestOrder']>>;
 const SUGGESTIONS = 5;
 const SCENARIO_FLUSH_MS = 250;
-
-function remember<K, V>(map: Map<K, V>, key: K, value: V, max = MAX_TRACKED): void {
-  map.delete(key);
-  map.set(key, value);
-  if (map.size > max) map.delete(map.keys().next().value as K);
-}
 
 export function replyToItem(r: QuickReplyRow): LibraryItem {
   const card = parseJson<{ productSku?: string }>(r.card, {});
@@ -586,7 +580,7 @@ export class AssistService {
         shopId: pushed.shopId, conversationId: pushed.conversationId, clientId: `aa_${pushed.messageId}`.slice(0, 64), sender: 'auto', agentId: null, kind: 'text', text: auto.text, payload: null,
       });
       pushed.autoAnswered = auto.id;
-      remember(this.autoAnswers, pushed.conversationId, { messageId: pushed.messageId, replyId: auto.id });
+      remember(this.autoAnswers, pushed.conversationId, { messageId: pushed.messageId, replyId: auto.id }, MAX_TRACKED);
       await this.record(pushed.shopId, { conversationId: pushed.conversationId, buyerId: pushed.buyerId, agentId: null }, [], auto.id);
     }
   }
