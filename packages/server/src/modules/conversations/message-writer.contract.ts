@@ -143,9 +143,9 @@ export function messageWriterContract(engine: Engine): void {
       expect((wrong as PromiseRejectedResult).reason).toMatchObject({ code: 'conversation.not_found' });
     });
 
-    it('writes the next batch while the last one syncs, and settles batches in commit order only once each is durable', async () => {
+    it('writes the next batch while the last one syncs, announces each batch once committed and acks it once durable, in commit order', async () => {
       const c = await conversation();
-      // A disk whose first sync is slow and second fast: batch 2 is durable first, but must not be acked or emitted first.
+      // A disk whose first sync is slow and second fast: batch 2 is durable first, but must not be acked first.
       const syncs: Array<() => void> = [];
       const commits: CommitSync = {
         transaction: (fn) => storage.db.transaction().execute(fn),
@@ -160,15 +160,17 @@ export function messageWriterContract(engine: Engine): void {
       const two = writer.append(input(c, 'buyer', 'o2')).then((r) => acked.push(r.message.client_id));
       await until(() => syncs.length === 2); // batch 2 committed while batch 1 was still syncing
       expect(Number((await storage.db.selectFrom('conversations').select('last_seq').where('id', '=', c).executeTakeFirstOrThrow()).last_seq)).toBe(2);
+      // Committed, so readers see both already: announced in commit order, acked not yet.
+      expect({ emitted, acked }).toEqual({ emitted: ['o1', 'o2'], acked: [] });
       syncs[1]!();
       await new Promise((r) => setTimeout(r, 10));
-      expect({ emitted, acked }).toEqual({ emitted: [], acked: [] });
+      expect({ emitted, acked }).toEqual({ emitted: ['o1', 'o2'], acked: [] });
       syncs[0]!();
       await Promise.all([one, two]);
       expect({ emitted, acked }).toEqual({ emitted: ['o1', 'o2'], acked: ['o1', 'o2'] });
     });
 
-    it('answers internal (not acked) when the disk sync fails, and a retry of the same clientId is a duplicate', async () => {
+    it('answers internal (not acked) when the disk sync fails; the committed message was announced, and a retry of its clientId is a duplicate', async () => {
       const c = await conversation();
       const failing: CommitSync = {
         transaction: (fn) => storage.db.transaction().execute(fn),
@@ -178,7 +180,7 @@ export function messageWriterContract(engine: Engine): void {
       const emitted: string[] = [];
       const writer = new MessageWriter(storage.db, () => T, (r) => emitted.push(r.message.client_id), failing);
       await expect(writer.append(input(c, 'buyer', 'f1'))).rejects.toMatchObject({ code: 'internal' });
-      expect(emitted).toEqual([]);
+      expect(emitted).toEqual(['f1']);
       const retry = await new MessageWriter(storage.db, () => T).append(input(c, 'buyer', 'f1'));
       expect(retry.duplicate).toBe(true);
     });

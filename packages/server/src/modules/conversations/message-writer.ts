@@ -77,14 +77,15 @@ const classOf = (i: AppendInput): SenderClass => (i.kind === 'note' ? 'note' : i
  * Appends messages with a per-conversation seq allocated in the insert transaction and an idempotent
  * (conversation, clientId). Appends queued in the same tick are group-committed: one transaction (and
  * one fsync) per batch; each promise resolves only after its batch committed and reached the disk.
- * The disk sync runs off the event loop (`CommitSync`): while batch N syncs, batch N+1 is written; batches
- * settle (callbacks, then promises) strictly in commit order.
+ * The disk sync runs off the event loop (`CommitSync`): while batch N syncs, batch N+1 is written. A batch's new
+ * messages are announced (`onCommitted`) as soon as it is committed and its promises settle once it is on disk,
+ * each strictly in commit order.
  */
 export class MessageWriter {
   private queue: Pending[] = [];
   private scheduled = false;
   private running: Promise<void> = Promise.resolve();
-  /** The last batch's settlement: the next one settles after it, so events leave in commit order. */
+  /** The last batch's settlement: the next one settles after it (acks leave in commit order). */
   private settling: Promise<void> = Promise.resolve();
   private yieldBetweenBatches = false;
   /** Batches left that look up retried clientIds first (after a batch failed without the look-up). */
@@ -100,7 +101,10 @@ export class MessageWriter {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly now: () => number = Date.now,
-    /** Called after commit (and disk sync) for each new (non-duplicate) message, in commit order. */
+    /**
+     * Called for each new (non-duplicate) message once its batch is committed, in commit order: before the disk sync
+     * that the message's own promise (the sender's ack) waits for, since readers see a committed message at once.
+     */
     private readonly onCommitted: (r: AppendResult) => void = () => {},
     commits?: CommitSync,
     /** Group commit window: a small batch waits until this long after the previous one (0: never waits). */
@@ -153,7 +157,10 @@ export class MessageWriter {
           }
         }
       }
-      // Settle once the commit is on disk, without waiting here: the next batch is written meanwhile.
+      // Announce the new messages now — committed, so any reader already sees them — in commit order (batches are
+      // written one after the other); acknowledge them once the commit is on disk, without waiting here: the next
+      // batch is written meanwhile.
+      this.announce(results);
       const durable = this.commits.durable();
       this.settling = this.settling.then(() => durable).then(
         () => this.settle(batch, results),
@@ -164,9 +171,9 @@ export class MessageWriter {
   }
 
   /**
-   * Group commit. A transaction costs about the same whatever its size (the commit writes each touched page to the
-   * log once), so under a steady stream of messages a batch taken every turn holds three or four messages, and the
-   * event loop spends its time on commits. A small batch therefore waits until `commitGapMs` after the previous one,
+   * Group commit. A transaction has a fixed cost besides its messages' (measured with plain better-sqlite3: 101 µs
+   * per message written alone, 63 µs in batches of 7), and under a steady stream of messages a batch taken every
+   * turn holds three or four messages, so the event loop spends much of its time on commits. A small batch therefore waits until `commitGapMs` after the previous one,
    * reading the messages that arrive meanwhile. When messages are rare the previous batch is long past and nothing
    * waits; a full batch (a backlog) never waits either.
    */
@@ -197,18 +204,24 @@ export class MessageWriter {
     }
   }
 
+  /** The new messages of a committed batch go to `onCommitted`, in order. */
+  private announce(results: ReadonlyArray<AppendResult | AppError>): void {
+    for (const r of results) {
+      if (r instanceof AppError || r.duplicate) continue;
+      try {
+        this.onCommitted(r);
+      } catch {
+        // listeners must not break acknowledgements
+      }
+    }
+  }
+
+  /** Acknowledges a batch once its commit is on disk, or fails it when the disk sync failed. */
   private settle(batch: Pending[], results: Array<AppendResult | AppError>): void {
     batch.forEach((p, i) => {
       const r = results[i]!;
-      if (r instanceof AppError) return p.reject(r);
-      if (!r.duplicate) {
-        try {
-          this.onCommitted(r);
-        } catch {
-          // listeners must not break acknowledgements
-        }
-      }
-      p.resolve(r);
+      if (r instanceof AppError) p.reject(r);
+      else p.resolve(r);
     });
   }
 
