@@ -204,7 +204,9 @@ export const bench: Bench = {
       const kinds = new Map<string, number[]>();
       for (const g of gcs[w]) {
         const k = GC_KINDS[(g as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind ?? 0] ?? 'other';
-        kinds.set(k, [...(kinds.get(k) ?? []), g.duration]);
+        const list = kinds.get(k);
+        if (list) list.push(g.duration);
+        else kinds.set(k, [g.duration]);
       }
       const byKind = [...kinds].map(([k, d]) => `${k} ${d.length}, longest ${Math.max(...d).toFixed(1)} ms`).join('; ');
       const gcText = `${gc.length} GC pauses, ${gc.reduce((a, b) => a + b, 0).toFixed(0)} ms in all, longest ${Math.max(0, ...gc).toFixed(1)} ms (${byKind})`;

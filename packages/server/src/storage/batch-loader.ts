@@ -45,3 +45,30 @@ export class BatchLoader<K, V> {
     }
   }
 }
+
+/**
+ * A `BatchLoader` of rows by shop and id: the turn's look-ups are grouped by shop and each shop's ids are read with one
+ * call of `loadMany(shopId, ids)`; `idOf` names the id a returned row answers. The same id in two shops is two keys.
+ */
+export class ShopBatchLoader<V> {
+  private readonly loader: BatchLoader<string, V>;
+
+  constructor(loadMany: (shopId: string, ids: string[]) => Promise<readonly V[]>, idOf: (row: V) => string) {
+    this.loader = new BatchLoader(async (keys) => {
+      const byShop = new Map<string, string[]>();
+      for (const k of keys) {
+        const [shopId, id] = k.split('\u0000') as [string, string];
+        const ids = byShop.get(shopId);
+        if (ids) ids.push(id);
+        else byShop.set(shopId, [id]);
+      }
+      const out = new Map<string, V>();
+      for (const [shopId, ids] of byShop) for (const row of await loadMany(shopId, ids)) out.set(`${shopId}\u0000${idOf(row)}`, row);
+      return out;
+    });
+  }
+
+  load(shopId: string, id: string): Promise<V | undefined> {
+    return this.loader.load(`${shopId}\u0000${id}`);
+  }
+}

@@ -10,7 +10,7 @@ import {
 import type { AppContext } from '../../app-context.js';
 import type { KefuEvent } from '../../events/bus.js';
 import { AppError } from '../../http/errors.js';
-import { BatchLoader } from '../../storage/batch-loader.js';
+import { ShopBatchLoader } from '../../storage/batch-loader.js';
 import { newId } from '../../storage/ids.js';
 import { describeHours } from '../autoreply/business-hours.js';
 import { CHAT_EVENTS, type MessageCreatedEvent } from '../conversations/conversations.events.js';
@@ -164,18 +164,7 @@ export class AssistService {
   private readonly autoAnswers = new Map<string, { messageId: string; replyId: string }>();
   private readonly convs = new Map<string, ConvContext>();
   /** First messages of many conversations in one turn read their context with one query. */
-  private readonly convRefs = new BatchLoader<string, { buyer_id: string; assigned_agent_id: string | null; nickname: string; product: string | null }>(async (keys) => {
-    const byShop = new Map<string, string[]>();
-    for (const k of keys) {
-      const [shopId, id] = k.split('\u0000') as [string, string];
-      const ids = byShop.get(shopId);
-      if (ids) ids.push(id);
-      else byShop.set(shopId, [id]);
-    }
-    const out = new Map<string, { buyer_id: string; assigned_agent_id: string | null; nickname: string; product: string | null }>();
-    for (const [shopId, ids] of byShop) for (const r of await this.repo.conversationRefs(shopId, ids)) out.set(`${shopId}\u0000${r.id}`, r);
-    return out;
-  });
+  private readonly convRefs = new ShopBatchLoader((shopId, ids) => this.repo.conversationRefs(shopId, ids), (r) => r.id);
   private readonly agentNames = new Map<string, { at: number; value: string | null }>();
   private readonly orders = new Map<string, { at: number; value: Order }>();
   private scenarioQueue: Array<{ shopId: string; conversationId: string; messageId: string; scenario: string }> = [];
@@ -380,7 +369,7 @@ export class AssistService {
     if (!conversationId) return { vars: this.shopVars(lib), ...(productSku ? { productSku } : {}) };
     let cc = this.convs.get(conversationId);
     if (!cc) {
-      const ref = await this.convRefs.load(`${shopId}\u0000${conversationId}`);
+      const ref = await this.convRefs.load(shopId, conversationId);
       if (!ref) return { vars: this.shopVars(lib) };
       cc = { buyerId: ref.buyer_id, agentId: ref.assigned_agent_id, nickname: ref.nickname, product: parseJson<ProductCard>(ref.product, {}), order: null };
       remember(this.convs, conversationId, cc, MAX_CONVS);

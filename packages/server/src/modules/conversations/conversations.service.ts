@@ -40,7 +40,7 @@ import {
 } from './conversations.presenter.js';
 import { ConversationsRepository } from './conversations.repository.js';
 import { type AppendResult, MessageWriter } from './message-writer.js';
-import { BatchLoader } from '../../storage/batch-loader.js';
+import { ShopBatchLoader } from '../../storage/batch-loader.js';
 import type { CommitSync } from '../../storage/commit-sync.js';
 
 export interface SendInput {
@@ -79,7 +79,7 @@ export class ConversationsService {
   private readonly shopChains = new Map<string, Promise<unknown>>();
   private readonly buyerConv = new Map<string, ConversationRow>();
   /** Buyers' conversations looked up in the same turn (hellos, first sends of many buyers) are read with one query. */
-  private readonly buyerConvLoader: BatchLoader<string, ConversationRow>;
+  private readonly buyerConvLoader: ShopBatchLoader<ConversationRow>;
   /** Policy hooks other modules install; `beforeAgentSend` may throw `message.blocked` (quality: the reply coach). */
   readonly hooks: { beforeAgentSend?: (conv: ConversationRow, input: SendInput, auth: AuthContext) => Promise<void> } = {};
 
@@ -87,23 +87,12 @@ export class ConversationsService {
     this.repo = new ConversationsRepository(deps.db);
     this.now = deps.now ?? Date.now;
     this.writer = new MessageWriter(deps.db, this.now, (r) => this.emitMessage(r), deps.commits);
-    this.buyerConvLoader = new BatchLoader(async (keys) => {
-      const byShop = new Map<string, string[]>();
-      for (const k of keys) {
-        const [shopId, buyerId] = k.split('\u0000') as [string, string];
-        const ids = byShop.get(shopId);
-        if (ids) ids.push(buyerId);
-        else byShop.set(shopId, [buyerId]);
-      }
-      const out = new Map<string, ConversationRow>();
-      for (const [shopId, buyerIds] of byShop) for (const row of await this.repo.findForBuyers(shopId, buyerIds)) out.set(`${shopId}\u0000${row.buyer_id}`, row);
-      return out;
-    });
+    this.buyerConvLoader = new ShopBatchLoader((shopId, buyerIds) => this.repo.findForBuyers(shopId, buyerIds), (row) => row.buyer_id);
   }
 
   /** The buyer's conversation, read now (batched with other buyers' lookups of this turn); primes the send path's cache. */
   async findBuyerConversation(p: BuyerPrincipal): Promise<ConversationRow | undefined> {
-    const conv = await this.buyerConvLoader.load(`${p.shopId}\u0000${p.buyerId}`);
+    const conv = await this.buyerConvLoader.load(p.shopId, p.buyerId);
     if (conv) this.rememberBuyerConv(p.buyerId, conv);
     return conv;
   }

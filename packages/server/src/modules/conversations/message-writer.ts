@@ -173,9 +173,9 @@ export class MessageWriter {
   /**
    * Group commit. A transaction has a fixed cost besides its messages' (measured with plain better-sqlite3: 101 µs
    * per message written alone, 63 µs in batches of 7), and under a steady stream of messages a batch taken every
-   * turn holds three or four messages, so the event loop spends much of its time on commits. A small batch therefore waits until `commitGapMs` after the previous one,
-   * reading the messages that arrive meanwhile. When messages are rare the previous batch is long past and nothing
-   * waits; a full batch (a backlog) never waits either.
+   * turn holds three or four messages, so the event loop spends much of its time on commits. A small batch therefore
+   * waits until `commitGapMs` after the previous one, reading the messages that arrive meanwhile. When messages are
+   * rare the previous batch is long past and nothing waits; a full batch (a backlog) never waits either.
    */
   private async gather(): Promise<void> {
     const since = performance.now() - this.lastBatchAt;
