@@ -158,6 +158,7 @@ export const bench: Bench = {
     let frames = 0;
     let fromWorker = 0;
     const cached = { on: 0, unique: 0 };
+    const rankedHits = { on: 0, unique: 0 };
     let batches = 0;
     const errors: Record<string, number> = {};
     try {
@@ -180,6 +181,7 @@ export const bench: Bench = {
           let worker0 = svc.offload.counts.worker;
           let batches0 = svc.offload.counts.batches;
           let cached0 = svc.offload.counts.cachedClassifications;
+          let hits0 = svc.ranked.hits;
           const res = await drive({ ...cfg, suggestions: mode !== 'off', ...(mode === 'unique' ? { unique: `r${r}-` } : {}) }, () => {
             main0 = threadCpuUs();
             workerCpu0 = threadCpuUs(svc.offload.workerTid);
@@ -187,6 +189,7 @@ export const bench: Bench = {
             worker0 = svc.offload.counts.worker;
             batches0 = svc.offload.counts.batches;
             cached0 = svc.offload.counts.cachedClassifications;
+            hits0 = svc.ranked.hits;
             if (profileTo) profile.current = cpuProfile();
           });
           await svc.idle();
@@ -203,6 +206,7 @@ export const bench: Bench = {
             fromWorker += svc.offload.counts.worker - worker0;
             batches += svc.offload.counts.batches - batches0;
             cached[mode] += svc.offload.counts.cachedClassifications - cached0;
+            rankedHits[mode] += svc.ranked.hits - hits0;
             frames += res.suggestionFrames;
           }
           loads.push(loadavg()[0]!);
@@ -225,8 +229,9 @@ export const bench: Bench = {
       `CPU per message (median of rounds), off → on → on with unique texts: server main thread ${three('main')}, assist worker thread ${three('worker')}, ` +
       `server process (main + assist worker + helper threads) ${three('proc')}, client process ${three('client')}; ` +
       `server + client ${us(total.off)} → ${us(total.on)} → ${us(total.unique)} (CPU-bound on/off estimate ${(median(total.off) / median(total.on)).toFixed(2)}×, unique texts ${(median(total.off) / median(total.unique)).toFixed(2)}×); ` +
-      `classifications from the engine's cache: ${cached.on} of ${perMode} with the ${TEXTS.length} repeating texts, ${cached.unique} of ${perMode} with unique texts; ` +
-      `${fromWorker} of ${2 * perMode} suggestion requests answered by the worker, ${(fromWorker / Math.max(1, batches)).toFixed(1)} per batch; 1-min load average during the rounds ${loads.map((l) => l.toFixed(1)).join(', ')} on ${cpus().length} cores`;
+      `answered from the main thread's cache of ranked answers (no trip to the worker): ${rankedHits.on} of ${perMode} with the ${TEXTS.length} repeating texts, ${rankedHits.unique} of ${perMode} with unique texts; ` +
+      `classifications from the worker engine's cache: ${cached.on} with the repeating texts, ${cached.unique} with unique texts; ` +
+      `${fromWorker} of ${2 * perMode} suggestion requests sent to the worker and answered there, ${(fromWorker / Math.max(1, batches)).toFixed(1)} per batch; 1-min load average during the rounds ${loads.map((l) => l.toFixed(1)).join(', ')} on ${cpus().length} cores`;
     return result(
       'assist-throughput',
       [

@@ -236,6 +236,23 @@ export function assistContract(engine: Engine, opts: { full?: boolean } = {}): v
       const f1 = await frameOf((await buyerSay(b, '菠萝蜜色能便宜点吗')).id);
       expect(f1.items[0].id).toBe(created.body.quickReply.id);
 
+      // Asked again, the answer is kept; from then on it comes from the main thread's cache, not the worker — until a pick.
+      const hits = svc.ranked.hits;
+      const w0 = svc.offload.counts.worker;
+      const again = await frameOf((await buyerSay(b, '菠萝蜜色能便宜点吗')).id);
+      const thirdAck = await buyerSay(b, '菠萝蜜色能便宜点吗');
+      const third = await frameOf(thirdAck.id);
+      expect(svc.ranked.hits).toBe(hits + 1);
+      expect(svc.offload.counts.worker).toBe(w0 + 1);
+      expect(third.items).toEqual(again.items);
+      a.send({ type: 'send', clientId: 'pick-kept', conversationId: thirdAck.conversationId, kind: 'text', text: third.items[1].text });
+      await b.next((f) => f.type === 'message' && f.message.clientId === 'pick-kept');
+      await svc.idle();
+      const w1 = svc.offload.counts.worker;
+      const afterPick = await frameOf((await buyerSay(b, '菠萝蜜色能便宜点吗')).id);
+      expect(svc.offload.counts.worker).toBe(w1 + 1);
+      expect(afterPick.items.map((i: { id: string }) => i.id)).toContain(third.items[1].id);
+
       if (opts.full !== false) {
         // A retrained model reaches the worker too.
         const text = '老铁有菠萝蜜色吗';

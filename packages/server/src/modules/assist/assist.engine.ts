@@ -104,6 +104,8 @@ export interface RunOk {
   needOrder?: boolean;
   /** The classification came from the engine's cache of recent texts (`ClassificationCache`). */
   cached?: true;
+  /** A ranked text has placeholders, so `items` depends on `vars` (filled or left open); without it the answer is the same whatever `vars` holds. */
+  varies?: true;
   top?: ScenarioScore[];
   rules?: string[];
 }
@@ -294,6 +296,7 @@ export class AssistEngine {
       let items = '[]';
       let shown = '';
       let needOrder = false;
+      let varies = false;
       if (op.lib >= 0 && s.index) {
         const query: SuggestQuery = { scenario: c.scenario, alternatives: c.top.slice(1), text: op.text, shopStats: s.stats };
         if (op.productSku) query.productSku = op.productSku;
@@ -306,6 +309,7 @@ export class AssistEngine {
           let text = j.text;
           let key = j.key;
           if (text === null) {
+            varies = true;
             const f = fillVariables(j.template, vars);
             text = `"text":${JSON.stringify(f.text)}`;
             if (f.missing.length) text += `,"missing":${JSON.stringify(f.missing)}`;
@@ -321,6 +325,7 @@ export class AssistEngine {
       }
       const out: RunOk = { id: op.id, scenario: c.scenario, confidence: c.confidence, items, shown };
       if (needOrder) out.needOrder = true;
+      if (varies) out.varies = true;
       if (cached) out.cached = true;
       if (op.detail) {
         out.top = c.top;

@@ -18,6 +18,7 @@ import { parseBusinessHours } from '../shops/shops.presenter.js';
 import { type LibraryItem, type LibraryRef, type ModelRef, remember, type RunOk, shownItems, type SuggestionItemDto, textKey, withoutSpace } from './assist.engine.js';
 import { AssistOffload, type OffloadOptions, type RunRequest } from './assist.offload.js';
 import { parseJson } from './assist.presenter.js';
+import { RankedCache } from './assist.ranked-cache.js';
 import { AssistRepository, type FaqRow, type ProductRow, type QuickReplyRow } from './assist.repository.js';
 
 /** Event carrying a suggestions frame to the agent sockets of every process (Redis bridge in scaled mode). */
@@ -178,6 +179,8 @@ export class AssistService {
   private readonly offs: Array<() => void> = [];
   /** Classification and ranking: in a worker thread (default) or inline. */
   readonly offload: AssistOffload;
+  /** Ranked answers to recently asked texts: a repeated question skips the worker (`RankedCache`). */
+  readonly ranked = new RankedCache();
   /** Set false to measure the message path without suggestions (bench). */
   enabled = true;
 
@@ -456,7 +459,7 @@ export class AssistService {
     const req: RunRequest = { shopId, lib: lib.ref, model, text, limit, vars: v.vars, order, detail };
     if (scores) req.scores = true;
     if (v.productSku) req.productSku = v.productSku;
-    const r = await this.offload.run(req);
+    const r = await this.run(req);
     if (!r.needOrder || !v.buyerId) return r;
     const buyerId = v.buyerId;
     const o = await this.latestOrder(shopId, buyerId);
@@ -464,7 +467,12 @@ export class AssistService {
     const vars = { ...v.vars };
     addOrder(o, vars);
     v.vars = vars;
-    return this.offload.run({ ...req, vars, order: true });
+    return this.run({ ...req, vars, order: true });
+  }
+
+  /** One request: from the cache of ranked answers when the same text was just asked, else from the worker. */
+  private run(req: RunRequest): Promise<RunOk> | RunOk {
+    return this.ranked.answer(req, () => this.offload.run(req));
   }
 
   /** Classifies and ranks one text over the shop's library and fills the variables (REST: try-out, a workbench that opens later). */
