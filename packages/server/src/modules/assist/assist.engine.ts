@@ -75,6 +75,8 @@ export interface RunOp {
   detail?: boolean;
   /** Also give each item its ranking score (the try-out route). */
   scores?: boolean;
+  /** Also return the ranking before its texts are filled (`RunOk.ranked`), for the main thread to keep. */
+  keep?: boolean;
 }
 
 /**
@@ -106,6 +108,8 @@ export interface RunOk {
   cached?: true;
   /** A ranked text has placeholders, so `items` depends on `vars` (filled or left open); without it the answer is the same whatever `vars` holds. */
   varies?: true;
+  /** With `keep`: the ranked items before filling (`encodeRanked`), which `renderItems` turns into `items` for any variables. */
+  ranked?: string;
   top?: ScenarioScore[];
   rules?: string[];
 }
@@ -116,7 +120,7 @@ export interface RunFailed {
 export type RunResult = RunOk | RunFailed;
 
 /** An item's fixed JSON parts, serialised once per library version. */
-interface ItemJson {
+export interface ItemJson {
   /** `{"id":…,"kind":…,"title":…,` */
   head: string;
   /** `,"shortcut":…` or empty. */
@@ -253,7 +257,7 @@ export class AssistEngine {
         const s = this.shop(op.shopId);
         s.lib = op.v;
         s.index = createSuggestionIndex(op.items);
-        s.json = new Map(op.items.map((i) => [i.id, itemJson(i)]));
+        s.json = libraryJson(op.items);
         s.stats = op.stats;
         return undefined;
       }
@@ -297,35 +301,23 @@ export class AssistEngine {
       let shown = '';
       let needOrder = false;
       let varies = false;
+      let kept: string | undefined;
       if (op.lib >= 0 && s.index) {
         const query: SuggestQuery = { scenario: c.scenario, alternatives: c.top.slice(1), text: op.text, shopStats: s.stats };
         if (op.productSku) query.productSku = op.productSku;
-        const vars = op.vars ?? {};
-        items = '[';
-        let first = true;
+        const ranked: RankedRef[] = [];
         for (const r of suggest(s.index, query, op.limit)) {
-          const j = s.json.get(r.id)!;
-          if (j.order && !op.order) needOrder = true;
-          let text = j.text;
-          let key = j.key;
-          if (text === null) {
-            varies = true;
-            const f = fillVariables(j.template, vars);
-            text = `"text":${JSON.stringify(f.text)}`;
-            if (f.missing.length) text += `,"missing":${JSON.stringify(f.missing)}`;
-            key = textKey(f.text);
-          }
-          shown += `${first ? '' : SHOWN_ITEM}${r.id}${SHOWN_KEY}${key}`;
           let reasons = '';
           for (const x of r.reasons) reasons += reasons ? `,${jsonLabel(x.label)}` : jsonLabel(x.label);
-          items += `${first ? '' : ','}${j.head}${text},"reasons":[${reasons}]${op.scores ? `,"score":${r.score}` : ''}${j.tail}}`;
-          first = false;
+          ranked.push({ id: r.id, score: r.score, reasons });
         }
-        items += ']';
+        ({ items, shown, needOrder, varies } = renderItems(s.json, ranked, op.vars ?? {}, op.order ?? false, op.scores ?? false));
+        if (op.keep) kept = encodeRanked(ranked);
       }
       const out: RunOk = { id: op.id, scenario: c.scenario, confidence: c.confidence, items, shown };
       if (needOrder) out.needOrder = true;
       if (varies) out.varies = true;
+      if (kept !== undefined) out.ranked = kept;
       if (cached) out.cached = true;
       if (op.detail) {
         out.top = c.top;
@@ -354,6 +346,71 @@ function itemJson(i: LibraryItem): ItemJson {
     template: i.text,
     order: ORDER_VARS_RE.test(i.text),
   };
+}
+
+/** The fixed JSON parts of a library's items, by id (once per library version, in the worker and on the main thread). */
+export function libraryJson(items: readonly LibraryItem[]): Map<string, ItemJson> {
+  return new Map(items.map((i) => [i.id, itemJson(i)]));
+}
+
+/** One ranked item before its text is filled: id, score and its reasons' labels as JSON (the array's inside). */
+export interface RankedRef {
+  id: string;
+  score: number;
+  reasons: string;
+}
+
+const RANKED_ITEM = '\u0002';
+const RANKED_FIELD = '\u0001';
+
+/** A ranking as one string (cheap to post between threads; JSON escapes control characters, so the separators never occur inside). */
+export function encodeRanked(ranked: readonly RankedRef[]): string {
+  let out = '';
+  for (const r of ranked) out += `${out ? RANKED_ITEM : ''}${r.id}${RANKED_FIELD}${r.score}${RANKED_FIELD}${r.reasons}`;
+  return out;
+}
+
+export function decodeRanked(s: string): RankedRef[] {
+  if (!s) return [];
+  return s.split(RANKED_ITEM).map((x) => {
+    const [id, score, reasons] = x.split(RANKED_FIELD) as [string, string, string];
+    return { id, score: Number(score), reasons };
+  });
+}
+
+/**
+ * The frame's `items` JSON for a ranking, with `vars` filled in: texts without placeholders use their JSON serialised
+ * once per library version; the others are filled now (and then the answer `varies` with the variables).
+ */
+export function renderItems(
+  json: ReadonlyMap<string, ItemJson>,
+  ranked: readonly RankedRef[],
+  vars: Partial<Record<VariableName, string>>,
+  order: boolean,
+  scores: boolean,
+): { items: string; shown: string; needOrder: boolean; varies: boolean } {
+  let items = '[';
+  let shown = '';
+  let needOrder = false;
+  let varies = false;
+  let first = true;
+  for (const r of ranked) {
+    const j = json.get(r.id)!;
+    if (j.order && !order) needOrder = true;
+    let text = j.text;
+    let key = j.key;
+    if (text === null) {
+      varies = true;
+      const f = fillVariables(j.template, vars);
+      text = `"text":${JSON.stringify(f.text)}`;
+      if (f.missing.length) text += `,"missing":${JSON.stringify(f.missing)}`;
+      key = textKey(f.text);
+    }
+    shown += `${first ? '' : SHOWN_ITEM}${r.id}${SHOWN_KEY}${key}`;
+    items += `${first ? '' : ','}${j.head}${text},"reasons":[${r.reasons}]${scores ? `,"score":${r.score}` : ''}${j.tail}}`;
+    first = false;
+  }
+  return { items: `${items}]`, shown, needOrder, varies };
 }
 
 /** A shop model trained on the shipped examples plus the shop's own, as the JSON text that is stored and loaded. */

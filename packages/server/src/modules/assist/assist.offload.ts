@@ -17,6 +17,7 @@ function runOp(req: RunRequest, id: number): RunOp {
   if (req.order) op.order = true;
   if (req.detail) op.detail = true;
   if (req.scores) op.scores = true;
+  if (req.keep) op.keep = true;
   return op;
 }
 

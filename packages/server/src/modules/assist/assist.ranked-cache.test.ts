@@ -1,125 +1,140 @@
-import { demoSuggestItems, recordFeedback } from '@kefu/core';
+import { demoSuggestItems, recordFeedback, type SuggestItem } from '@kefu/core';
 import { describe, expect, it } from 'vitest';
-import type { LibraryRef, ModelRef, RunOk } from './assist.engine.js';
-import type { RunRequest } from './assist.offload.js';
+import type { LibraryRef, ModelRef, RunOk, SuggestionItemDto } from './assist.engine.js';
+import { AssistOffload, type RunRequest } from './assist.offload.js';
 import { RankedCache } from './assist.ranked-cache.js';
 
-const lib = (v: number): LibraryRef => ({ v, items: demoSuggestItems(), stats: new Map() });
-const model: ModelRef = { v: 1, json: null };
+let version = 0;
+const lib = (items: readonly SuggestItem[] = demoSuggestItems()): LibraryRef => ({ v: ++version, items, stats: new Map() });
+const model: ModelRef = { v: ++version, json: null };
+const track: SuggestItem = { id: 'qr_track', kind: 'reply', scenario: 'logistics', title: '查物流', text: '{买家称呼}，您的{快递}单号是{物流单号}哦' };
 
-/** A stand-in for the worker: counts its calls and answers something that names the call. */
-function worker(varies = false) {
+/** The real engine (inline) standing in for the worker, counting its calls. */
+function worker() {
+  const engine = new AssistOffload({ mode: 'inline' });
   const calls: RunRequest[] = [];
-  const compute = (req: RunRequest) => () => {
-    calls.push(req);
-    const r: RunOk = { id: calls.length, scenario: 'bargain', confidence: 0.9, items: `[${calls.length}]`, shown: '' };
-    if (varies) r.varies = true;
-    return Promise.resolve(r);
+  const compute = (req: RunRequest) => (keep: boolean) => {
+    const r = keep ? { ...req, keep } : req;
+    calls.push(r);
+    return engine.run(r);
   };
-  return { calls, compute };
+  return { calls, compute, direct: (req: RunRequest) => engine.run(req) };
 }
 
 const ask = async (cache: RankedCache, req: RunRequest, w: ReturnType<typeof worker>) => cache.answer(req, w.compute(req));
+const items = (r: RunOk) => JSON.parse(r.items) as SuggestionItemDto[];
+/** What the worker itself answers (without the fields that say how it was computed). */
+const plain = ({ id: _i, cached: _c, ranked: _r, ...r }: RunOk) => r;
 
 describe('RankedCache', () => {
-  it('keeps an answer from the second time a text is asked, then answers without the worker', async () => {
+  it('keeps a ranking from the second time a text is asked, then answers without the worker, as the worker would', async () => {
     const cache = new RankedCache();
     const w = worker();
-    const req: RunRequest = { shopId: 's1', lib: lib(1), model, text: '能便宜点吗', limit: 5 };
-    const first = await ask(cache, req, w);
+    const req: RunRequest = { shopId: 's1', lib: lib(), model, text: '能便宜点吗', limit: 5 };
+    await ask(cache, req, w);
     const second = await ask(cache, req, w);
-    expect(w.calls).toHaveLength(2);
+    expect(w.calls.map((c) => c.keep ?? false)).toEqual([false, true]);
     expect(cache.size).toBe(1);
-    expect(first).not.toBe(second);
-    // From now on the kept answer, synchronously: no promise, no worker.
     const third = cache.answer(req, w.compute(req));
-    expect(third).toBe(second);
+    expect(third).not.toBeInstanceOf(Promise); // synchronous: no promise, no worker
     expect(w.calls).toHaveLength(2);
+    expect(plain(third as RunOk)).toEqual(plain(second));
+    expect(items(third as RunOk)[0]!.reasons[0]).toBe('场景：议价');
     expect({ hits: cache.hits, misses: cache.misses }).toEqual({ hits: 1, misses: 2 });
   });
 
-  it('computes a burst of the same request once', async () => {
+  it('ranks a burst of the same request once', async () => {
     const cache = new RankedCache();
     const w = worker();
-    const req: RunRequest = { shopId: 's1', lib: lib(1), model, text: '包邮吗', limit: 5 };
+    const req: RunRequest = { shopId: 's1', lib: lib(), model, text: '包邮吗', limit: 5 };
     await ask(cache, req, w);
     const burst = await Promise.all(Array.from({ length: 5 }, () => ask(cache, { ...req }, w)));
     expect(w.calls).toHaveLength(2);
-    expect(new Set(burst).size).toBe(1);
     expect(cache.joined).toBe(4);
+    for (const r of burst) expect(r.items).toBe(burst[0]!.items);
+  });
+
+  it('fills one kept ranking in for each buyer: nicknames, order variables, scores', async () => {
+    const cache = new RankedCache();
+    const w = worker();
+    const l = lib([track, { id: 'qr_fixed', kind: 'reply', scenario: 'logistics', title: '发货说明', text: '亲，一般 48 小时内发货，物流单号发货后可查哦' }]);
+    const text = '快递到哪了，物流单号多少';
+    const wang: RunRequest = { shopId: 's1', lib: l, model, text, limit: 3, vars: { 买家称呼: '小王' } };
+    await ask(cache, wang, w);
+    await ask(cache, wang, w);
+    expect(w.calls).toHaveLength(2);
+    const li: RunRequest = { ...wang, vars: { 买家称呼: '小李', 快递: '中通', 物流单号: '7351' }, order: true };
+    const hit = cache.get(li)!;
+    expect(w.calls).toHaveLength(2);
+    expect(items(hit).find((i) => i.id === 'qr_track')).toMatchObject({ text: '小李，您的中通单号是7351哦' });
+    expect(hit.varies).toBe(true);
+    expect(plain(hit)).toEqual(plain(await w.direct(li)));
+    // Without the order looked up, the answer says it needs it, exactly as the worker's would.
+    const noOrder = cache.get(wang)!;
+    expect(noOrder.needOrder).toBe(true);
+    expect(plain(noOrder)).toEqual(plain(await w.direct(wang)));
+    // The same values again (the variables the texts use; others do not matter): the answer rendered before, as it was.
+    expect(cache.get({ ...li, vars: { ...li.vars, 店铺: '别的店' } })).toBe(cache.get(li));
+    expect(cache.get({ ...li, vars: { ...li.vars, 买家称呼: '小赵' } })).not.toBe(cache.get(li));
+    const scored = cache.get({ ...li, scores: true })!;
+    expect(typeof items(scored)[0]!.score).toBe('number');
+    expect(plain(scored)).toEqual(plain(await w.direct({ ...li, scores: true })));
   });
 
   it('is stale after a pick (new counts), a new library version or a new model', async () => {
     const cache = new RankedCache();
     const w = worker();
-    const l = lib(1);
+    const l = lib();
     const req: RunRequest = { shopId: 's1', lib: l, model, text: '能便宜点吗', limit: 5 };
     await ask(cache, req, w);
     await ask(cache, req, w);
     expect(cache.get(req)).toBeDefined();
-    l.stats = recordFeedback(l.stats, ['qr_a'], 'qr_a');
+    l.stats = recordFeedback(l.stats, ['x'], 'x');
     expect(cache.get(req)).toBeUndefined();
     await ask(cache, req, w);
     expect(cache.get(req)).toBeDefined();
-    expect(cache.get({ ...req, lib: lib(2) })).toBeUndefined();
-    expect(cache.get({ ...req, model: { v: 2, json: '{}' } })).toBeUndefined();
+    expect(cache.get({ ...req, lib: lib() })).toBeUndefined();
+    expect(cache.get({ ...req, model: { v: ++version, json: null } })).toBeUndefined();
   });
 
-  it('does not keep an answer whose counts changed while it was computed', async () => {
+  it('does not keep a ranking whose counts changed while it was computed', async () => {
     const cache = new RankedCache();
-    const l = lib(1);
+    const l = lib();
     const req: RunRequest = { shopId: 's1', lib: l, model, text: '能便宜点吗', limit: 5 };
     const w = worker();
     await ask(cache, req, w);
-    const p = cache.answer(req, () => {
-      l.stats = recordFeedback(l.stats, ['qr_a'], null); // a pick lands while the worker ranks
-      return w.compute(req)();
+    await cache.answer(req, (keep) => {
+      l.stats = recordFeedback(l.stats, ['x'], null); // a pick lands while the worker ranks
+      return w.compute(req)(keep);
     });
-    await p;
     expect(cache.get(req)).toBeUndefined();
   });
 
-  it('tells requests apart by shop, product, limit, flags and text; long texts are never kept', async () => {
+  it('tells requests apart by shop, product, limit, detail and text; long texts and classify-only are never kept', async () => {
     const cache = new RankedCache(100, 10);
     const w = worker();
-    const base: RunRequest = { shopId: 's1', lib: lib(1), model, text: '能便宜点吗', limit: 5 };
+    const base: RunRequest = { shopId: 's1', lib: lib(), model, text: '能便宜点吗', limit: 5 };
     for (let i = 0; i < 2; i++) await ask(cache, base, w);
-    for (const other of [{ shopId: 's2' }, { productSku: 'SKU-1' }, { limit: 3 }, { order: true }, { detail: true }, { scores: true }, { text: '能便宜点吗？' }]) {
+    for (const other of [{ shopId: 's2' }, { productSku: 'SKU-1' }, { limit: 3 }, { detail: true }, { text: '能便宜点吗？' }]) {
       expect(cache.get({ ...base, ...other })).toBeUndefined();
     }
     const long = { ...base, text: '这双鞋四十二码的还有货吗亲' };
     for (let i = 0; i < 3; i++) await ask(cache, long, w);
     expect(cache.get(long)).toBeUndefined();
-    // Classify-only requests (no library) are not kept either.
     const classify: RunRequest = { ...base, lib: null, limit: 0 };
     for (let i = 0; i < 3; i++) await ask(cache, classify, w);
     expect(cache.size).toBe(1);
-  });
-
-  it('keeps answers that depend on the variables per set of values, the others once for everyone', async () => {
-    const cache = new RankedCache();
-    const varying = worker(true);
-    const req: RunRequest = { shopId: 's1', lib: lib(1), model, text: '快递到哪了', limit: 5, vars: { 买家称呼: '小王', 店铺: '青禾' } };
-    await ask(cache, req, varying);
-    const wang = await ask(cache, req, varying);
-    expect(cache.get({ ...req, vars: { 买家称呼: '小王', 店铺: '青禾' } })).toBe(wang);
-    expect(cache.get({ ...req, vars: { 买家称呼: '小李', 店铺: '青禾' } })).toBeUndefined();
-    const li = { ...req, vars: { 买家称呼: '小李', 店铺: '青禾' } };
-    const liAnswer = await ask(cache, li, varying);
-    expect(cache.get(li)).toBe(liAnswer);
-    expect(cache.get(req)).toBe(wang);
-
-    const fixed = worker(false);
-    const q: RunRequest = { ...req, text: '能便宜点吗' };
-    await ask(cache, q, fixed);
-    const once = await ask(cache, q, fixed);
-    expect(cache.get({ ...q, vars: { 买家称呼: '小赵' } })).toBe(once);
+    // With `detail` the runner-ups are kept too.
+    const detail = { ...base, detail: true };
+    for (let i = 0; i < 2; i++) await ask(cache, detail, w);
+    expect(cache.get(detail)!.top?.[0]?.scenario).toBe('bargain');
   });
 
   it('holds at most maxEntries texts, the least recently used out first', async () => {
     const cache = new RankedCache(2);
     const w = worker();
-    const req = (text: string): RunRequest => ({ shopId: 's1', lib: lib(1), model, text, limit: 5 });
+    const l = lib();
+    const req = (text: string): RunRequest => ({ shopId: 's1', lib: l, model, text, limit: 5 });
     const [a, b, c] = [req('在吗'), req('包邮吗'), req('好的')];
     for (const r of [a, a, b, b]) await ask(cache, r, w);
     expect(cache.get(a)).toBeDefined(); // a is now the most recently used
@@ -132,7 +147,7 @@ describe('RankedCache', () => {
 
   it('passes a failure on and keeps nothing', async () => {
     const cache = new RankedCache();
-    const req: RunRequest = { shopId: 's1', lib: lib(1), model, text: '在吗', limit: 5 };
+    const req: RunRequest = { shopId: 's1', lib: lib(), model, text: '在吗', limit: 5 };
     const w = worker();
     await ask(cache, req, w);
     await expect(cache.answer(req, () => Promise.reject(new Error('worker gone')))).rejects.toThrow('worker gone');

@@ -1,57 +1,56 @@
-import { VARIABLES } from '@kefu/core';
-import { remember, type RunOk } from './assist.engine.js';
+import { extractVariables, type VariableName } from '@kefu/core';
+import { decodeRanked, type ItemJson, libraryJson, type LibraryRef, type RankedRef, remember, renderItems, type RunOk } from './assist.engine.js';
 import type { RunRequest } from './assist.offload.js';
 
-const NAMES = VARIABLES.map((v) => v.name);
-
-/** The values of every variable, in a fixed order: equal keys fill every template alike. */
-function varsKey(vars: RunRequest['vars']): string {
-  let k = '';
-  if (!vars) return k;
-  for (const n of NAMES) k += `${vars[n] ?? ''}\u0001`;
-  return k;
-}
-
+/** A kept ranking: what the answer holds besides its items, and the items before their variables are filled. */
 interface Entry {
-  /** The versions the answer was computed for: the library (with its learned counts, replaced on every pick) and the model. */
+  /** The versions it was computed for: the library (with its learned counts, replaced on every pick) and the model. */
   lib: number;
   stats: object;
   model: number;
-  /** The answer when no ranked text has placeholders (it is the same whatever the variables are). */
+  head: Pick<RunOk, 'scenario' | 'confidence' | 'top' | 'rules'>;
+  ranked: RankedRef[];
+  /** The rendered answer when no ranked text has placeholders (the same for everybody; without scores). */
   fixed: RunOk | null;
-  /** Otherwise the answers by the variables' values (a few: one buyer's nickname, one agent's name …). */
+  /** Otherwise the variables the ranked texts use, and the answers rendered for recent sets of their values. */
+  uses: VariableName[] | null;
   byVars: Map<string, RunOk> | null;
 }
 
-/** Answers kept per text whose ranked texts depend on the variables: one per recent set of values. */
-const PER_TEXT = 8;
+/** Rendered answers kept per ranking whose texts have placeholders: one per recent set of the values they use. */
+const PER_RANKING = 8;
 
 /**
  * Ranked suggestions of recently asked texts, on the main thread. Buyers ask the same short questions over and over
  * (包邮吗, 能便宜点吗, 什么时候发货 — seed 003: ~80 % of questions repeat), and for one library, one set of learned counts
- * and one model the ranked answer is a pure function of the request: the same text is then answered here without a
- * round trip through the assist worker (no structured clone either way, no work on the worker's core).
+ * and one model the ranking is a pure function of the text, the product and the limit: the same question is then
+ * answered here without a round trip through the assist worker (no structured clone either way, no work on the
+ * worker's core). The variables are not part of it: the kept ranking is filled in for each request (`renderItems`,
+ * the worker's own code), so buyers with different nicknames share one entry.
  *
  * - An entry is valid only for the library version, the very `stats` map (replaced, never mutated, on each pick: a
- *   pick makes the shop's entries stale at once) and the model version it was computed with.
- * - A text whose ranked items have placeholders (`RunOk.varies`) is kept per set of variable values; the others once,
- *   whoever asks.
+ *   pick makes the shop's entries stale at once) and the model version it was computed with. A ranking whose counts
+ *   changed while the worker computed it is passed on but not kept.
  * - Only texts up to `maxTextLength` UTF-16 units (long ones rarely repeat), and only from the second time a request
  *   is made (the first is only noted), so the long tail of one-off texts neither churns the cache nor pays for it.
- *   Least recently used out first. An entry holds the items' JSON (~1–2 KB): 4,096 entries are a few MB.
- * - Requests made while the same one is being computed wait for that answer (a burst of buyers asking the same thing
- *   in one turn is computed once).
+ *   Least recently used out first; an entry is a ranking (ids, reason labels) and its rendered answers: one when no
+ *   ranked text has placeholders, else one per recent set of the values its placeholders use (8 at most) — a repeat
+ *   from buyers and agents with the same values then allocates nothing. ~1–2 KB per answer.
+ * - Requests made while the same one is being computed wait for it and are filled in from the kept ranking (a burst
+ *   of buyers asking the same thing in one turn is ranked once).
  * - Answers are shared, never changed by their callers.
  */
 export class RankedCache {
   private readonly map = new Map<string, Entry>();
-  /** Requests being computed, by request and versions: the same request meanwhile waits for that answer. */
+  /** Requests being ranked, by request and versions. */
   private readonly inflight = new Map<string, { stats: object; p: Promise<RunOk> }>();
-  /** Requests asked once (their keys, oldest first, 4 × `maxEntries` at most): an answer is kept from the second time on. */
+  /** Requests asked once (their keys, oldest first, 4 × `maxEntries` at most): a ranking is kept from the second time on. */
   private readonly seen = new Set<string>();
+  /** The items' fixed JSON per library version, for filling kept rankings on this thread. */
+  private readonly json = new WeakMap<LibraryRef, { v: number; map: Map<string, ItemJson> }>();
   hits = 0;
   misses = 0;
-  /** Requests that waited for the same request's answer already on its way (neither a hit nor a miss). */
+  /** Requests that waited for the same request's ranking already on its way (neither a hit nor a miss). */
   joined = 0;
 
   constructor(
@@ -63,12 +62,13 @@ export class RankedCache {
     return this.map.size;
   }
 
+  /** What the ranking depends on besides the versions: not the variables, the order flag or scores (those only fill it in). */
   private key(req: RunRequest): string | null {
     if (!req.lib || req.text.length > this.maxTextLength) return null;
-    return `${req.shopId}\u0000${req.productSku ?? ''}\u0000${req.limit}${req.order ? 'o' : ''}${req.detail ? 'd' : ''}${req.scores ? 's' : ''}\u0000${req.text}`;
+    return `${req.shopId}\u0000${req.productSku ?? ''}\u0000${req.limit}${req.detail ? 'd' : ''}\u0000${req.text}`;
   }
 
-  /** The kept answer to exactly this request, or undefined. */
+  /** The kept answer to this request, filled in for its variables, or undefined. */
   get(req: RunRequest): RunOk | undefined {
     const r = this.lookup(req, this.key(req));
     if (r) this.hits++;
@@ -81,44 +81,79 @@ export class RankedCache {
     const e = this.map.get(key);
     const lib = req.lib!;
     if (!e || e.lib !== lib.v || e.stats !== lib.stats || e.model !== req.model.v) return undefined;
-    const r = e.fixed ?? e.byVars?.get(varsKey(req.vars));
-    if (r) remember(this.map, key, e, this.maxEntries);
+    remember(this.map, key, e, this.maxEntries);
+    if (req.scores) return this.render(e, req);
+    if (e.fixed) return e.fixed;
+    if (!e.uses) return this.render(e, req);
+    // The same values of the variables it uses (the anonymous buyer's 亲, one agent's name …): the answer rendered before.
+    let vk = req.order ? 'o' : '';
+    for (const n of e.uses) vk += `\u0001${req.vars?.[n] ?? ''}`;
+    let r = e.byVars?.get(vk);
+    if (!r) {
+      r = this.render(e, req);
+      remember((e.byVars ??= new Map()), vk, r, PER_RANKING);
+    }
     return r;
   }
 
+  /** The answer for this request's variables, filled in from the kept ranking with the worker's own code. */
+  private render(e: Entry, req: RunRequest): RunOk {
+    const json = this.jsonOf(req.lib!);
+    const x = renderItems(json, e.ranked, req.vars ?? {}, req.order ?? false, req.scores ?? false);
+    const r: RunOk = { id: 0, ...e.head, items: x.items, shown: x.shown };
+    if (x.needOrder) r.needOrder = true;
+    if (x.varies) r.varies = true;
+    if (!req.scores && !e.fixed && !e.uses) {
+      if (!x.varies) e.fixed = r;
+      else e.uses = [...new Set(e.ranked.flatMap((i) => (json.get(i.id)!.text === null ? extractVariables(json.get(i.id)!.template) : [])))] as VariableName[];
+    }
+    return r;
+  }
+
+  private jsonOf(lib: LibraryRef): Map<string, ItemJson> {
+    let j = this.json.get(lib);
+    if (!j || j.v !== lib.v) {
+      j = { v: lib.v, map: libraryJson(lib.items) };
+      this.json.set(lib, j);
+    }
+    return j.map;
+  }
+
   /**
-   * The kept answer, or else the answer to the same request already on its way, or else `compute()`'s, which is kept
-   * if the request was made before.
+   * The kept answer, or else the answer to the same request already on its way, or else `compute(keep)`'s — with
+   * `keep` the worker also returns the ranking before filling (`RunOk.ranked`), which is kept if the request was
+   * made before.
    */
-  answer(req: RunRequest, compute: () => Promise<RunOk>): RunOk | Promise<RunOk> {
+  answer(req: RunRequest, compute: (keep: boolean) => Promise<RunOk>): RunOk | Promise<RunOk> {
     const key = this.key(req);
     const have = this.lookup(req, key);
     if (have) {
       this.hits++;
       return have;
     }
-    if (key === null) return compute();
+    if (key === null) return compute(false);
     if (!this.seen.has(key)) {
       // The first time a text is asked it is only noted: most one-off texts would push the repeated ones out for nothing.
       this.seen.add(key);
       if (this.seen.size > this.maxEntries * 4) this.seen.delete(this.seen.values().next().value as string);
       this.misses++;
-      return compute();
+      return compute(false);
     }
     const lib = req.lib!;
-    const flight = `${lib.v}\u0000${req.model.v}\u0000${varsKey(req.vars)}\u0000${key}`;
+    const flight = `${lib.v}\u0000${req.model.v}\u0000${key}`;
     const on = this.inflight.get(flight);
     if (on && on.stats === lib.stats) {
       this.joined++;
-      return on.p;
+      return on.p.then(() => this.lookup(req, key) ?? compute(false));
     }
     this.misses++;
     const stats = lib.stats;
-    const p = compute().then(
+    const p = compute(true).then(
       (r) => {
         if (this.inflight.get(flight)?.p === p) this.inflight.delete(flight);
-        // Kept only if no pick changed the counts meanwhile (the answer is then still the one for these counts).
-        return lib.stats === stats ? this.set(req, r) : r;
+        // Kept only if no pick changed the counts meanwhile (the ranking is then still the one for these counts).
+        if (lib.stats === stats) this.set(req, r);
+        return r;
       },
       (err: unknown) => {
         if (this.inflight.get(flight)?.p === p) this.inflight.delete(flight);
@@ -129,18 +164,15 @@ export class RankedCache {
     return p;
   }
 
-  /** Keeps `r`, the answer computed for `req` with its library's current counts; returns it. */
-  set(req: RunRequest, r: RunOk): RunOk {
+  /** Keeps the ranking of `r` (computed with `keep`, for `req`, with its library's current counts). */
+  set(req: RunRequest, r: RunOk): void {
     const key = this.key(req);
-    if (key === null) return r;
+    if (key === null || r.ranked === undefined) return;
     const lib = req.lib!;
-    let e = this.map.get(key);
-    if (!e || e.lib !== lib.v || e.stats !== lib.stats || e.model !== req.model.v) {
-      e = { lib: lib.v, stats: lib.stats, model: req.model.v, fixed: null, byVars: null };
-    }
-    if (r.varies) remember((e.byVars ??= new Map()), varsKey(req.vars), r, PER_TEXT);
-    else e.fixed = r;
-    remember(this.map, key, e, this.maxEntries);
-    return r;
+    const head: Entry['head'] = { scenario: r.scenario, confidence: r.confidence };
+    if (r.top) head.top = r.top;
+    if (r.rules) head.rules = r.rules;
+    const ranked = decodeRanked(r.ranked);
+    remember(this.map, key, { lib: lib.v, stats: lib.stats, model: req.model.v, head, ranked, fixed: null, uses: null, byVars: null }, this.maxEntries);
   }
 }

@@ -472,7 +472,7 @@ export class AssistService {
 
   /** One request: from the cache of ranked answers when the same text was just asked, else from the worker. */
   private run(req: RunRequest): Promise<RunOk> | RunOk {
-    return this.ranked.answer(req, () => this.offload.run(req));
+    return this.ranked.answer(req, (keep) => this.offload.run(keep ? { ...req, keep } : req));
   }
 
   /** Classifies and ranks one text over the shop's library and fills the variables (REST: try-out, a workbench that opens later). */
