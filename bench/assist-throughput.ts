@@ -141,7 +141,7 @@ export const bench: Bench = {
   async run({ quick }) {
     const buyers = quick ? 60 : 300;
     const perBuyer = quick ? 8 : 15;
-    const rounds = quick ? 1 : 3;
+    const rounds = quick ? 1 : 5;
     const dir = mkdtempSync(join(tmpdir(), 'kefu-bench-assist-'));
     const server = await startServer({ ...defaultConfig(dir), port: 0, dbPath: join(dir, 'kefu.db'), dataDir: dir, demo: true, scryptLogN: 10, logLevel: 'silent' });
     const rates = { off: [] as number[], on: [] as number[], unique: [] as number[] };

@@ -149,15 +149,17 @@ export const bench: Bench = {
         gcObserver[which].disconnect();
       }
     };
-    // KEFU_BENCH_RT_PROFILE=<file>: a CPU profile of the server's latency phase (open it in Chrome's DevTools).
+    // KEFU_BENCH_RT_PROFILE=<file>: a CPU profile of the server's latency phase (open it in Chrome's DevTools); of the
+    // throughput phase with KEFU_BENCH_RT_PROFILE_PHASE=throughput.
     const profileTo = process.env.KEFU_BENCH_RT_PROFILE;
     let profile: ReturnType<typeof cpuProfile> | null = null;
     const kefuMark = marker('kefu');
     const cpuMarks = {
       kefu: (phase: string) => {
         kefuMark(phase);
-        if (profileTo && phase === 'latency-start') profile = cpuProfile();
-        if (profile && phase === 'latency-end') void profile.stop(profileTo!);
+        const which = process.env.KEFU_BENCH_RT_PROFILE_PHASE === 'throughput' ? 'throughput' : 'latency';
+        if (profileTo && phase === `${which}-start`) profile = cpuProfile();
+        if (profile && phase === `${which}-end`) void profile.stop(profileTo!);
       },
       relay: marker('relay'),
     };

@@ -3,6 +3,7 @@ import { isValidTimeZone, type BusinessHours } from '@kefu/core';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { type Db, isSqlite, marks, pieces, rawQuery, tuples } from '../../storage/raw-sql.js';
 import type { Database } from '../../storage/schema.js';
+import { remember } from '../../storage/lru.js';
 import {
   buildFacts,
   DEFAULT_ROLLUP_SETTINGS,
@@ -421,9 +422,7 @@ export class RollupCache {
 
   set(shopId: string, buyer: string, stamp: number, facts: RollupFacts): void {
     const k = `${shopId}\u0000${buyer}`;
-    this.entries.delete(k);
-    this.entries.set(k, { stamp, facts });
-    if (this.entries.size > this.maxBuyers) this.entries.delete(this.entries.keys().next().value as string);
+    remember(this.entries, k, { stamp, facts }, this.maxBuyers);
   }
 
   delete(shopId: string, buyer: string): void {

@@ -19,6 +19,7 @@ import {
   trainClassifier,
   type VariableName,
 } from '@kefu/core';
+import { remember } from '../../storage/lru.js';
 
 /**
  * The CPU-heavy half of suggestions — classify a buyer message with the shop's model and rank the shop's
@@ -171,13 +172,6 @@ function jsonLabel(label: string): string {
     if (labelJson.size < 2000) labelJson.set(label, j);
   }
   return j;
-}
-
-/** Puts `key` last in `map` (most recently used) and drops the least recently used entry beyond `max`. */
-export function remember<K, V>(map: Map<K, V>, key: K, value: V, max: number): void {
-  map.delete(key);
-  map.set(key, value);
-  if (map.size > max) map.delete(map.keys().next().value as K);
 }
 
 /**

@@ -190,6 +190,31 @@ describe('assist offload (hung worker)', () => {
   }, 30_000);
 });
 
+describe('assist offload (posts at least minGapMs apart)', () => {
+  it('sends the first request of a quiet spell at once and gathers the next ones for up to minGapMs', async () => {
+    const off = new AssistOffload({ minGapMs: 200 });
+    try {
+      await off.warm();
+      const lib = library(demoSuggestItems());
+      const model = defaultModel();
+      const req = (text: string): RunRequest => ({ shopId: 'shop_gap', lib, model, text, limit: 3 });
+      await off.run(req('在吗')); // quiet: posted at the end of its turn
+      expect(off.counts.batches).toBe(1);
+      // Two requests in two later turns, within 200 ms of that post: one batch, sent when the gap has passed.
+      const a = off.run(req('包邮吗'));
+      await tick();
+      const b = off.run(req('能便宜点吗'));
+      await tick();
+      expect(off.counts.batches).toBe(1);
+      const got = await Promise.all([a, b]);
+      expect(off.counts.batches).toBe(2);
+      expect(got.map((r) => r.scenario)).toEqual(['shipping_fee', 'bargain']);
+    } finally {
+      await off.close();
+    }
+  }, 30_000);
+});
+
 describe('shown items (what is kept to recognise a sent suggestion)', () => {
   it('keys a text whatever its white space, and tells different texts apart', () => {
     expect(textKey('亲，这款 42 码有货\n的～')).toBe(textKey('亲，这款42码有货的～'));

@@ -28,6 +28,8 @@ export interface OffloadOptions {
   onError?: (err: unknown, what: string) => void;
   /** A worker that has pending requests and has said nothing for this long is considered hung and replaced. */
   hangMs?: number;
+  /** Least time between two batches posted to the worker (ms). */
+  minGapMs?: number;
 }
 
 interface Pending {
@@ -48,6 +50,7 @@ interface Have {
 }
 
 const HANG_MS = 30_000;
+const MIN_GAP_MS = 1;
 /** Consecutive failures without a single answer in between before restarts back off (1 s, 2 s, … 60 s; inline meanwhile). */
 const FREE_RESTARTS = 2;
 const MAX_BACKOFF_MS = 60_000;
@@ -79,6 +82,9 @@ export class AssistOffload {
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
   private lastHeard = 0;
+  /** When the last batch was posted (`performance.now()`). */
+  private lastPost = -Infinity;
+  private readonly minGapMs: number;
   private failuresInARow = 0;
   private restartAt = 0;
   private watchdog: NodeJS.Timeout | null = null;
@@ -91,6 +97,7 @@ export class AssistOffload {
     this.mode = opts.mode ?? 'worker';
     this.onError = opts.onError ?? (() => {});
     this.hangMs = opts.hangMs ?? HANG_MS;
+    this.minGapMs = opts.minGapMs ?? MIN_GAP_MS;
   }
 
   /** Starts the worker (it trains the default model before answering); resolves when it is ready or has failed, at once inline. */
@@ -236,21 +243,29 @@ export class AssistOffload {
   /**
    * Posts the queue at the end of this turn, unless the worker is still on an earlier batch: then it goes when that
    * batch is answered. Under load the batches grow (one wake-up of each thread per batch, not per message); idle, a
-   * request waits only for the turn to end.
+   * request waits only for the turn to end. Posts are at least `minGapMs` apart: at a steady few thousand messages a
+   * second each turn holds one message, and a post per message (a structured clone and a wake-up of the worker, which
+   * on a busy machine takes the main thread's core for a while) cost ~15 µs of the event loop each — a batch per
+   * millisecond costs the suggestions at most that long.
    */
   private scheduleFlush(): void {
     if (this.flushing || this.inFlight > 0) return;
     this.flushing = true;
-    setImmediate(() => {
-      this.flushing = false;
-      if (!this.worker || this.queue.length === 0 || this.inFlight > 0) return;
-      const ops = this.queue;
-      this.queue = [];
-      for (const op of ops) if (op.op === 'run') this.inFlight++;
-      this.counts.batches++;
-      this.worker.postMessage(ops);
-    });
+    const wait = this.lastPost + this.minGapMs - performance.now();
+    if (wait > 0) setTimeout(this.flush, wait);
+    else setImmediate(this.flush);
   }
+
+  private readonly flush = (): void => {
+    this.flushing = false;
+    if (!this.worker || this.queue.length === 0 || this.inFlight > 0) return;
+    const ops = this.queue;
+    this.queue = [];
+    for (const op of ops) if (op.op === 'run') this.inFlight++;
+    this.counts.batches++;
+    this.lastPost = performance.now();
+    this.worker.postMessage(ops);
+  };
 
   private ensureWorker(): Worker | null {
     if (this.worker) return this.worker;

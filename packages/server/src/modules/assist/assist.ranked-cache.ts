@@ -1,6 +1,7 @@
 import { extractVariables, type VariableName } from '@kefu/core';
-import { decodeRanked, type ItemJson, libraryJson, type LibraryRef, type RankedRef, remember, renderItems, type RunOk } from './assist.engine.js';
+import { decodeRanked, type ItemJson, libraryJson, type LibraryRef, type RankedRef, renderItems, type RunOk } from './assist.engine.js';
 import type { RunRequest } from './assist.offload.js';
+import { remember } from '../../storage/lru.js';
 
 /** A kept ranking: what the answer holds besides its items, and the items before their variables are filled. */
 interface Entry {
@@ -32,7 +33,8 @@ const PER_RANKING = 8;
  *   pick makes the shop's entries stale at once) and the model version it was computed with. A ranking whose counts
  *   changed while the worker computed it is passed on but not kept.
  * - Only texts up to `maxTextLength` UTF-16 units (long ones rarely repeat), and only from the second time a request
- *   is made (the first is only noted), so the long tail of one-off texts neither churns the cache nor pays for it.
+ *   is made (the first is only noted, among the last 2–4 × `maxEntries` requests), so the long tail of one-off texts
+ *   neither churns the cache nor pays for it.
  *   Least recently used out first; an entry is a ranking (ids, reason labels) and its rendered answers: one when no
  *   ranked text has placeholders, else one per recent set of the values its placeholders use (8 at most) — a repeat
  *   from buyers and agents with the same values then allocates nothing. ~1–2 KB per answer.
@@ -44,8 +46,13 @@ export class RankedCache {
   private readonly map = new Map<string, Entry>();
   /** Requests being ranked, by request and versions. */
   private readonly inflight = new Map<string, { stats: object; p: Promise<RunOk> }>();
-  /** Requests asked once (their keys, oldest first, 4 × `maxEntries` at most): a ranking is kept from the second time on. */
-  private readonly seen = new Set<string>();
+  /**
+   * Requests asked once, in two generations of 2 × `maxEntries` keys: when the newer is full it becomes the older and
+   * the older is dropped (no per-key eviction: taking the oldest key out of a Set at every insert walked the holes
+   * the earlier deletes left, ~3 µs a request with one-off texts). A ranking is kept from the second ask on.
+   */
+  private seen = new Set<string>();
+  private seenBefore = new Set<string>();
   /** The items' fixed JSON per library version, for filling kept rankings on this thread. */
   private readonly json = new WeakMap<LibraryRef, { v: number; map: Map<string, ItemJson> }>();
   hits = 0;
@@ -132,10 +139,13 @@ export class RankedCache {
       return have;
     }
     if (key === null) return compute(false);
-    if (!this.seen.has(key)) {
+    if (!this.seen.has(key) && !this.seenBefore.has(key)) {
       // The first time a text is asked it is only noted: most one-off texts would push the repeated ones out for nothing.
       this.seen.add(key);
-      if (this.seen.size > this.maxEntries * 4) this.seen.delete(this.seen.values().next().value as string);
+      if (this.seen.size >= this.maxEntries * 2) {
+        this.seenBefore = this.seen;
+        this.seen = new Set();
+      }
       this.misses++;
       return compute(false);
     }
