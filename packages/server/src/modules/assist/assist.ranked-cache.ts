@@ -19,7 +19,7 @@ interface Entry {
 }
 
 /** Rendered answers kept per ranking whose texts have placeholders: one per recent set of the values they use. */
-const PER_RANKING = 8;
+const PER_RANKING = 2;
 
 /**
  * Ranked suggestions of recently asked texts, on the main thread. Buyers ask the same short questions over and over
@@ -36,8 +36,9 @@ const PER_RANKING = 8;
  *   is made (the first is only noted, among the last 2–4 × `maxEntries` requests), so the long tail of one-off texts
  *   neither churns the cache nor pays for it.
  *   Least recently used out first; an entry is a ranking (ids, reason labels) and its rendered answers: one when no
- *   ranked text has placeholders, else one per recent set of the values its placeholders use (8 at most) — a repeat
- *   from buyers and agents with the same values then allocates nothing. ~1–2 KB per answer.
+ *   ranked text has placeholders, else one per recent set of the values its placeholders use (2 at most: the
+ *   anonymous buyer's 亲 and the latest) — a repeat from buyers and agents with the same values then allocates
+ *   nothing. An answer is ~2.5 KB in memory (two-byte strings), so 2,048 entries hold ~15 MB at the very most.
  * - Requests made while the same one is being computed wait for it and are filled in from the kept ranking (a burst
  *   of buyers asking the same thing in one turn is ranked once).
  * - Answers are shared, never changed by their callers.
@@ -61,7 +62,7 @@ export class RankedCache {
   joined = 0;
 
   constructor(
-    readonly maxEntries = 4096,
+    readonly maxEntries = 2048,
     readonly maxTextLength = 64,
   ) {}
 
