@@ -180,7 +180,7 @@ export class AssistService {
   private readonly offs: Array<() => void> = [];
   /** Classification and ranking: in a worker thread (default) or inline. */
   readonly offload: AssistOffload;
-  /** Ranked answers to recently asked texts: a repeated question skips the worker (`RankedCache`). */
+  /** Rankings of recently repeated questions: asked again, they skip the worker (`RankedCache`). */
   readonly ranked = new RankedCache();
   /** Set false to measure the message path without suggestions (bench). */
   enabled = true;
@@ -471,7 +471,7 @@ export class AssistService {
     return this.run({ ...req, vars, order: true });
   }
 
-  /** One request: from the cache of ranked answers when the same text was just asked, else from the worker. */
+  /** One request: filled in from a kept ranking when the same question was asked before (`RankedCache`), else from the worker. */
   private run(req: RunRequest): Promise<RunOk> | RunOk {
     return this.ranked.answer(req, (keep) => this.offload.run(keep ? { ...req, keep } : req));
   }
