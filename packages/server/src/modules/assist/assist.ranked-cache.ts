@@ -55,7 +55,7 @@ export class RankedCache {
   private seen = new Set<string>();
   private seenBefore = new Set<string>();
   /** The items' fixed JSON per library version, for filling kept rankings on this thread. */
-  private readonly json = new WeakMap<LibraryRef, { v: number; map: Map<string, ItemJson> }>();
+  private readonly json = new WeakMap<LibraryRef, Map<string, ItemJson>>();
   hits = 0;
   misses = 0;
   /** Requests that waited for the same request's ranking already on its way (neither a hit nor a miss). */
@@ -113,18 +113,22 @@ export class RankedCache {
     if (x.varies) r.varies = true;
     if (!req.scores && !e.fixed && !e.uses) {
       if (!x.varies) e.fixed = r;
-      else e.uses = [...new Set(e.ranked.flatMap((i) => (json.get(i.id)!.text === null ? extractVariables(json.get(i.id)!.template) : [])))] as VariableName[];
+      else {
+        const templates = e.ranked.map((i) => json.get(i.id)!).filter((j) => j.text === null);
+        e.uses = [...new Set(templates.flatMap((j) => extractVariables(j.template)))] as VariableName[];
+      }
     }
     return r;
   }
 
   private jsonOf(lib: LibraryRef): Map<string, ItemJson> {
+    // A LibraryRef is one library version (its items never change; only `stats` is replaced).
     let j = this.json.get(lib);
-    if (!j || j.v !== lib.v) {
-      j = { v: lib.v, map: libraryJson(lib.items) };
+    if (!j) {
+      j = libraryJson(lib.items);
       this.json.set(lib, j);
     }
-    return j.map;
+    return j;
   }
 
   /**
@@ -176,7 +180,7 @@ export class RankedCache {
   }
 
   /** Keeps the ranking of `r` (computed with `keep`, for `req`, with its library's current counts). */
-  set(req: RunRequest, r: RunOk): void {
+  private set(req: RunRequest, r: RunOk): void {
     const key = this.key(req);
     if (key === null || r.ranked === undefined) return;
     const lib = req.lib!;
