@@ -118,6 +118,13 @@ export const bench: Bench = {
     const dir = mkdtempSync(join(tmpdir(), 'kefu-bench-rt-'));
     // Server main-thread CPU during the throughput phase (the server and the relay run in this process).
     const cpu = { kefu: [0, 0], relay: [0, 0] };
+    // The whole server process (every thread: the assist and rollup workers, the checkpointer, V8's GC and compiler
+    // threads) over the same window: on 2 cores they take the cores the event loop and the clients need.
+    const proc = { kefu: [0, 0], relay: [0, 0] };
+    const procUs = () => {
+      const u = process.cpuUsage();
+      return u.user + u.system;
+    };
     // The same in the latency phase, and how busy the event loop was (its utilisation): queueing grows with it.
     const latCpu = { kefu: [0, 0], relay: [0, 0] };
     const elu = { kefu: performance.eventLoopUtilization(), relay: performance.eventLoopUtilization() };
@@ -131,8 +138,14 @@ export const bench: Bench = {
     const loop = { kefu: monitorEventLoopDelay({ resolution: 5 }), relay: monitorEventLoopDelay({ resolution: 5 }) };
     const marker = (which: 'kefu' | 'relay') => (phase: string) => {
       const v = threadCpuUs() ?? NaN;
-      if (phase === 'throughput-start') cpu[which][0] = v;
-      if (phase === 'throughput-end') cpu[which][1] = v;
+      if (phase === 'throughput-start') {
+        cpu[which][0] = v;
+        proc[which][0] = procUs();
+      }
+      if (phase === 'throughput-end') {
+        cpu[which][1] = v;
+        proc[which][1] = procUs();
+      }
       if (phase === 'latency-start') {
         if (which === 'kefu' && writer) batchesAt[0] = { ...writer.written };
         loop[which].enable();
@@ -198,6 +211,7 @@ export const bench: Bench = {
     const total = buyers * perBuyer;
     const serverCpu = (cpu.kefu[1]! - cpu.kefu[0]!) / total;
     const relayCpu = (cpu.relay[1]! - cpu.relay[0]!) / total;
+    const procCpu = (w: 'kefu' | 'relay') => ((proc[w][1]! - proc[w][0]!) / total).toFixed(0);
     const load = loadavg()[0]!.toFixed(1);
     const latSent = { kefu: kefu.latencySent, relay: base.latencySent };
     const latPhase = (w: 'kefu' | 'relay') => {
@@ -235,7 +249,7 @@ export const bench: Bench = {
         notes:
           `${buyers} buyers, 2 agents, ${buyers * perBuyer} messages in the throughput phase (persisted, acked after commit, delivered to an agent); ` +
           `latency at ${Math.round(half)} msg/s for ${seconds} s; clients in a separate process; client CPU per message in the throughput phase ` +
-          `${(kefu.clientCpuUs / total).toFixed(0)} µs (kefu) vs ${(base.clientCpuUs / total).toFixed(0)} µs (relay); event-loop delay in the latency phase ${delay(loop.kefu)} (relay ${delay(loop.relay)}), server main thread ${latPhase('kefu')} (relay ${latPhase('relay')}); 1-min load average at the end ${load} on ${cpus().length} cores; ` +
+          `${(kefu.clientCpuUs / total).toFixed(0)} µs (kefu) vs ${(base.clientCpuUs / total).toFixed(0)} µs (relay), server process (all threads) ${procCpu('kefu')} µs vs ${procCpu('relay')} µs; event-loop delay in the latency phase ${delay(loop.kefu)} (relay ${delay(loop.relay)}), server main thread ${latPhase('kefu')} (relay ${latPhase('relay')}); 1-min load average at the end ${load} on ${cpus().length} cores; ` +
           `errors: ${JSON.stringify(kefu.errors)}`,
       },
     );

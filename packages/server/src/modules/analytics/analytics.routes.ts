@@ -52,6 +52,8 @@ export function analyticsFor(ctx: AppContext): { service: AnalyticsService; writ
     );
     a = { service, writer };
     services.set(ctx, a);
+    // Start the facts worker with the server, as the assist worker is, not at the first refresh after a start.
+    if (offload) setImmediate(() => void offload.warm());
   }
   return a;
 }

@@ -1,7 +1,10 @@
 import type { Worker } from 'node:worker_threads';
 import { spawnWorker } from '../../jobs/spawn-worker.js';
-import type { RollupFacts, RollupSettings } from './rollup-facts.js';
+import { DEFAULT_ROLLUP_SETTINGS, type RollupFacts, type RollupSettings } from './rollup-facts.js';
 import type { FactsRequest } from './rollup.worker.js';
+
+/** What `warm` asks for: the facts of no buyers (the worker opens its connection and loads the engine to answer). */
+const WARM_SETTINGS: RollupSettings = { tz: 'Asia/Shanghai', ...DEFAULT_ROLLUP_SETTINGS };
 
 /**
  * Builds rollup facts in a worker thread (SQLite files only, docs/ROLLUPS.md): the rollup writer hands it each chunk
@@ -44,6 +47,20 @@ export class RollupOffload {
     });
     this.worker = w;
     return w;
+  }
+
+  /**
+   * Starts the worker now and resolves once it answers (or has failed: then the writer computes in process), so loading
+   * its modules and opening its connection do not land on the first busy moment after a start — the first refresh
+   * would wait for them, and the thread's start-up (a second of CPU from the TypeScript sources) would share the cores
+   * with the message path exactly then.
+   */
+  async warm(): Promise<void> {
+    if (this.broken || this.ready) return;
+    await this.facts('', [], WARM_SETTINGS).then(
+      () => {},
+      () => {},
+    );
   }
 
   /** The facts of `buyers` from what is committed now (the worker's read is a snapshot taken when it runs). */

@@ -1,0 +1,49 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createStorage, type Storage } from '../../storage/create-db.js';
+import { DEFAULT_ROLLUP_SETTINGS } from './rollup-facts.js';
+import { RollupOffload } from './rollup.offload.js';
+
+describe('rollup facts worker: started ahead of the first refresh (warm)', () => {
+  let dir: string;
+  let storage: Storage;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'kefu-rollup-offload-'));
+    storage = await createStorage({ sqlitePath: join(dir, 'kefu.db') });
+    await storage.migrate();
+  });
+  afterAll(async () => {
+    await storage.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('warm starts the thread and waits for its first answer; a second warm and the first real request find it ready', async () => {
+    const offload = new RollupOffload(storage.sqliteFile!);
+    try {
+      expect(offload.ready).toBe(false);
+      await offload.warm();
+      expect(offload.ready).toBe(true);
+      expect(offload.broken).toBeNull();
+      await offload.warm();
+      // Buyers nobody has heard of have no facts: the worker answered from its own connection.
+      const facts = await offload.facts('shop_none', ['buyer_none'], { tz: 'Asia/Shanghai', ...DEFAULT_ROLLUP_SETTINGS });
+      expect(facts).toEqual({ days: [], agents: [], orders: [], scenarios: [], repeats: [] });
+    } finally {
+      await offload.close();
+    }
+  });
+
+  it('a worker that cannot start leaves warm resolved and the offload marked broken (the writer then computes in process)', async () => {
+    const offload = new RollupOffload(join(dir, 'missing', 'nothing.db'));
+    try {
+      await expect(offload.warm()).resolves.toBeUndefined();
+      expect(offload.ready).toBe(false);
+      expect(offload.broken).toBeInstanceOf(Error);
+      await expect(offload.facts('shop_none', [], { tz: 'Asia/Shanghai', ...DEFAULT_ROLLUP_SETTINGS })).rejects.toThrow();
+    } finally {
+      await offload.close();
+    }
+  });
+});
