@@ -1,23 +1,17 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createStorage, type Storage } from '../../storage/create-db.js';
+import type { Storage } from '../../storage/create-db.js';
+import { testStorage } from '../../test/harness.js';
 import { DEFAULT_ROLLUP_SETTINGS } from './rollup-facts.js';
 import { RollupOffload } from './rollup.offload.js';
 
 describe('rollup facts worker: started ahead of the first refresh (warm)', () => {
-  let dir: string;
   let storage: Storage;
+  let cleanup: () => Promise<void>;
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'kefu-rollup-offload-'));
-    storage = await createStorage({ sqlitePath: join(dir, 'kefu.db') });
-    await storage.migrate();
+    ({ storage, cleanup } = await testStorage('sqlite'));
   });
-  afterAll(async () => {
-    await storage.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => cleanup());
 
   it('warm starts the thread and waits for its first answer; a second warm and the first real request find it ready', async () => {
     const offload = new RollupOffload(storage.sqliteFile!);
@@ -36,7 +30,7 @@ describe('rollup facts worker: started ahead of the first refresh (warm)', () =>
   });
 
   it('a worker that cannot start leaves warm resolved and the offload marked broken (the writer then computes in process)', async () => {
-    const offload = new RollupOffload(join(dir, 'missing', 'nothing.db'));
+    const offload = new RollupOffload(join(dirname(storage.sqliteFile!), 'missing', 'nothing.db'));
     try {
       await expect(offload.warm()).resolves.toBeUndefined();
       expect(offload.ready).toBe(false);
