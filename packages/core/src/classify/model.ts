@@ -62,12 +62,15 @@ function mulberry32(seed: number): () => number {
   };
 }
 
-/** A probability or logit vector over the classes: plain arrays on the per-message path (see `distributionOf`). */
-type Vec = Float64Array | number[];
+/**
+ * A probability or logit vector over the classes: a plain array, in training and on the per-message path alike (see
+ * `distributionOf`), so the functions over it see a single kind of array.
+ */
+type Vec = number[];
 
 function softmaxInPlace(v: Vec): void {
   let max = -Infinity;
-  for (const x of v) if (x > max) max = x;
+  for (let i = 0; i < v.length; i++) if (v[i]! > max) max = v[i]!;
   let sum = 0;
   for (let i = 0; i < v.length; i++) {
     const e = Math.exp(v[i]! - max);
@@ -350,7 +353,8 @@ export function trainClassifier(examples: readonly ScenarioExample[], opts: Clas
   const weights = new Float64Array(index.size * k);
   const bias = new Float64Array(k);
   const order = data.map((_, i) => i);
-  const p = new Float64Array(k);
+  // A plain array like the per-message path's logits: `softmaxInPlace` then only ever sees one kind of array.
+  const p: Vec = new Array<number>(k).fill(0);
   for (let epoch = 0; epoch < epochs; epoch++) {
     for (let i = order.length - 1; i > 0; i--) {
       const j = Math.floor(rand() * (i + 1));
@@ -361,7 +365,7 @@ export function trainClassifier(examples: readonly ScenarioExample[], opts: Clas
     for (const n of order) {
       const { feats, y } = data[n]!;
       const scale = 1 / Math.sqrt(feats.length);
-      p.set(bias);
+      for (let c = 0; c < k; c++) p[c] = bias[c]!;
       for (const f of feats) {
         const base = f * k;
         for (let c = 0; c < k; c++) p[c]! += weights[base + c]!;
