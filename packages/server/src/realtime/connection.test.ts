@@ -1,7 +1,7 @@
 import { WS_CLOSE } from '@kefu/contracts';
 import { describe, expect, it } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
-import { Connection, SharedFrame } from './connection.js';
+import { Connection, HOLD_MAX_MS, SharedFrame } from './connection.js';
 
 function fakeWs(buffered: number) {
   const sent: string[] = [];
@@ -64,5 +64,99 @@ describe('SharedFrame (one frame to many sockets)', () => {
     // 4 characters, 12 bytes of UTF-8: over a 10-byte limit.
     expect(c.send(new SharedFrame('客服你好'))).toBe(false);
     expect(f.closes).toEqual([WS_CLOSE.resync]);
+  });
+});
+
+/** A server-side Connection over a real socket, with the socket's writes counted (each is one syscall). */
+async function socketPair() {
+  const wss = new WebSocketServer({ port: 0, host: '127.0.0.1' });
+  await new Promise((r) => wss.once('listening', r));
+  const accepted = new Promise<WebSocket>((r) => wss.once('connection', r));
+  const client = new WebSocket(`ws://127.0.0.1:${(wss.address() as { port: number }).port}`);
+  await new Promise((r) => client.once('open', r));
+  const ws = await accepted;
+  const sock = (ws as unknown as { _socket: { _writev: (...a: unknown[]) => unknown; _write: (...a: unknown[]) => unknown } })._socket;
+  const writes: number[] = [];
+  const writev = sock._writev.bind(sock);
+  const write = sock._write.bind(sock);
+  sock._writev = (chunks: unknown, cb: unknown) => (writes.push((chunks as unknown[]).length), writev(chunks, cb));
+  sock._write = (chunk: unknown, enc: unknown, cb: unknown) => (writes.push(1), write(chunk, enc, cb));
+  const got: string[] = [];
+  client.on('message', (d) => got.push(d.toString()));
+  const conn = new Connection(ws, 'buyer', { buyer: { shopId: 's', buyerId: 'b' } }, { maxBufferedBytes: 1 << 20 }, 0);
+  const close = async () => {
+    client.terminate();
+    await new Promise((r) => wss.close(r));
+  };
+  return { conn, writes, got, close };
+}
+const tick = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const until = async (ok: () => boolean) => {
+  for (let i = 0; i < 200 && !ok(); i++) await tick(5);
+};
+
+describe('Connection.hold (a buyer send: echo and ack in one write)', () => {
+  it('without a hold, frames of different turns leave in separate writes', async () => {
+    const p = await socketPair();
+    p.conn.send('{"type":"message","n":1}');
+    await tick(2);
+    p.conn.send('{"type":"ack","n":2}');
+    await until(() => p.got.length === 2);
+    expect(p.writes).toHaveLength(2);
+    await p.close();
+  });
+
+  it('keeps frames of several turns back until released, then writes them once, in order', async () => {
+    const p = await socketPair();
+    const release = p.conn.hold();
+    p.conn.send('{"type":"message","n":1}');
+    await tick(2);
+    p.conn.send('{"type":"message","n":2}');
+    await tick(2);
+    expect(p.writes).toEqual([]);
+    p.conn.send('{"type":"ack","n":3}');
+    release();
+    await until(() => p.got.length === 3);
+    expect(p.writes).toHaveLength(1);
+    expect(p.got.map((g) => JSON.parse(g).n)).toEqual([1, 2, 3]);
+    // Released twice: nothing more happens; the socket sends normally afterwards.
+    release();
+    p.conn.send('{"type":"pong"}');
+    await until(() => p.got.length === 4);
+    expect(p.writes).toHaveLength(2);
+    await p.close();
+  });
+
+  it('lets the frames go after HOLD_MAX_MS when the release does not come (a slow sync)', async () => {
+    const p = await socketPair();
+    const release = p.conn.hold();
+    p.conn.send('{"type":"message","n":1}');
+    await tick(HOLD_MAX_MS + 30);
+    await until(() => p.got.length === 1);
+    expect(p.got).toHaveLength(1);
+    // The late release belongs to an expired hold: it neither throws nor holds up what follows.
+    const second = p.conn.hold();
+    release();
+    p.conn.send('{"type":"message","n":2}');
+    await tick(2);
+    expect(p.got).toHaveLength(1);
+    second();
+    await until(() => p.got.length === 2);
+    expect(p.got.map((g) => JSON.parse(g).n)).toEqual([1, 2]);
+    await p.close();
+  });
+
+  it('two holds at once: the frames wait for the last release', async () => {
+    const p = await socketPair();
+    const a = p.conn.hold();
+    const b = p.conn.hold();
+    p.conn.send('{"type":"ack","n":1}');
+    a();
+    await tick(3);
+    expect(p.got).toHaveLength(0);
+    b();
+    await until(() => p.got.length === 1);
+    expect(p.writes).toHaveLength(1);
+    await p.close();
   });
 });

@@ -38,12 +38,17 @@ export interface ConnLimits {
 }
 
 const CORK_FLUSH_BYTES = 64 * 1024;
+/** Longest a `hold` keeps a socket's frames back: past it they leave, and the ack follows on its own. */
+export const HOLD_MAX_MS = 10;
 
-function uncork(conn: Connection, sock: Duplex): void {
-  if (!conn.isCorked()) return;
+/** Ends this turn's cork, unless a `hold` keeps it (`force`: the 64 KiB flush and the end of a hold). */
+function uncork(conn: Connection, sock: Duplex, force = false): void {
+  if (!conn.isCorked() || (!force && conn.isHeld())) return;
   conn.uncorked();
   sock.uncork();
 }
+
+const noop = (): void => {};
 
 /** One WebSocket: who it is, its delivery streams, rate limit and abuse counters. */
 export class Connection {
@@ -56,6 +61,10 @@ export class Connection {
   chain: Promise<void> = Promise.resolve();
   private errors: number[] = [];
   private corked = false;
+  private holds = 0;
+  /** Bumped when holds expire, so that their late releases do nothing. */
+  private holdGen = 0;
+  private holdTimer: NodeJS.Timeout | null = null;
 
   constructor(
     readonly ws: WebSocket,
@@ -89,7 +98,7 @@ export class Connection {
       return false;
     }
     // Frames written in one tick (a committed batch's messages, acks) leave in one write instead of one syscall each.
-    const sock = (this.ws as unknown as { _socket?: Duplex | null })._socket;
+    const sock = this.socket();
     if (sock && !this.corked) {
       sock.cork();
       this.corked = true;
@@ -97,8 +106,48 @@ export class Connection {
     }
     if (typeof frame === 'string') this.ws.send(frame);
     else this.ws.send(frame.data, { binary: false });
-    if (this.corked && sock && sock.writableLength > CORK_FLUSH_BYTES) uncork(this, sock);
+    if (this.corked && sock && sock.writableLength > CORK_FLUSH_BYTES) uncork(this, sock, true);
     return true;
+  }
+
+  /**
+   * Keeps this socket's frames back until the returned release is called (or `HOLD_MAX_MS` has passed), so that they
+   * leave in one write with what the caller sends last. A buyer's send: the message's own echo goes out when its batch
+   * commits, its ack once the log is synced (~1 ms later); held, the two leave together — one syscall and one wake-up
+   * of the client instead of two. Order is unchanged (frames queue in the cork in the order they were sent); what
+   * arrives for this socket meanwhile (an agent's reply) waits at most as long.
+   */
+  hold(): () => void {
+    const sock = this.socket();
+    if (!sock || this.closed) return noop;
+    if (!this.corked) {
+      sock.cork();
+      this.corked = true;
+    }
+    this.holds++;
+    this.holdTimer ??= setTimeout(() => {
+      this.holdGen++;
+      this.endHold();
+    }, HOLD_MAX_MS).unref();
+    const gen = this.holdGen;
+    let released = false;
+    return () => {
+      if (released || gen !== this.holdGen) return;
+      released = true;
+      if (--this.holds === 0) this.endHold();
+    };
+  }
+
+  private endHold(): void {
+    this.holds = 0;
+    if (this.holdTimer) clearTimeout(this.holdTimer);
+    this.holdTimer = null;
+    const sock = this.socket();
+    if (sock) uncork(this, sock, true);
+  }
+
+  private socket(): Duplex | null {
+    return (this.ws as unknown as { _socket?: Duplex | null })._socket ?? null;
   }
 
   /** @internal */
@@ -109,6 +158,11 @@ export class Connection {
   /** @internal */
   isCorked(): boolean {
     return this.corked;
+  }
+
+  /** @internal */
+  isHeld(): boolean {
+    return this.holds > 0;
   }
 
   sendObj(obj: object): boolean {

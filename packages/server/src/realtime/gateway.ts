@@ -243,12 +243,19 @@ export function startGateway(app: FastifyInstance, ctx: AppContext, opts: Gatewa
 
   async function onSend(conn: Connection, frame: { clientId: string; conversationId?: string | undefined; kind: string; text?: string | undefined; payload?: unknown }): Promise<void> {
     const input = { clientId: frame.clientId, kind: frame.kind as 'text', text: frame.text, payload: frame.payload };
-    let r;
-    if (conn.buyer) r = await svc().sendAsBuyer(conn.buyer, { ...input, conversationId: frame.conversationId });
-    else if (frame.kind === 'note') r = await svc().addNote(conn.auth!, frame.conversationId!, frame.text ?? '', frame.clientId);
-    else r = await svc().sendAsAgent(conn.auth!, frame.conversationId!, input);
-    conn.sendObj({ type: 'ack', clientId: frame.clientId, conversationId: r.message.conversationId, id: r.message.id, seq: r.message.seq, createdAt: r.message.createdAt, duplicate: r.duplicate });
-    r.followUp.catch((err: unknown) => ctx.log.error({ err }, 'session start failed'));
+    // A buyer's socket keeps the message's echo (sent at commit) until its ack (after the sync), to send both in one
+    // write (Connection.hold). Agent sockets are not held: they carry every buyer's messages, which must not wait.
+    const release = conn.buyer ? conn.hold() : null;
+    try {
+      let r;
+      if (conn.buyer) r = await svc().sendAsBuyer(conn.buyer, { ...input, conversationId: frame.conversationId });
+      else if (frame.kind === 'note') r = await svc().addNote(conn.auth!, frame.conversationId!, frame.text ?? '', frame.clientId);
+      else r = await svc().sendAsAgent(conn.auth!, frame.conversationId!, input);
+      conn.sendObj({ type: 'ack', clientId: frame.clientId, conversationId: r.message.conversationId, id: r.message.id, seq: r.message.seq, createdAt: r.message.createdAt, duplicate: r.duplicate });
+      r.followUp.catch((err: unknown) => ctx.log.error({ err }, 'session start failed'));
+    } finally {
+      release?.();
+    }
   }
 
   // Each connection is pinged (or dropped when silent too long) once per heartbeat, a slice at a time (heartbeat.ts).
