@@ -1,6 +1,6 @@
 // Realtime gateway throughput and latency against a bare `ws` relay (no DB), same clients, same run.
 import { fork } from 'node:child_process';
-import { closeSync, fdatasyncSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { appendFileSync, closeSync, fdatasyncSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -136,7 +136,28 @@ export const bench: Bench = {
     const gcObserver = { kefu: new PerformanceObserver((l) => gcs.kefu.push(...l.getEntries())), relay: new PerformanceObserver((l) => gcs.relay.push(...l.getEntries())) };
     // Event-loop delay during the latency phase: tells queueing behind long tasks from plain saturation.
     const loop = { kefu: monitorEventLoopDelay({ resolution: 5 }), relay: monitorEventLoopDelay({ resolution: 5 }) };
+    // KEFU_BENCH_RT_TIMELINE=<file>: the latency phase as a timeline (bench/realtime/timeline.ts reads it): each
+    // message's send time and latency (from the clients), each GC pause and each gap of the event loop over 12 ms.
+    const timeline = process.env.KEFU_BENCH_RT_TIMELINE;
+    const stalls: Array<[number, number]> = [];
+    let stallTimer: NodeJS.Timeout | null = null;
+    const epoch = (t: number) => (performance.timeOrigin + t).toFixed(2);
     const marker = (which: 'kefu' | 'relay') => (phase: string) => {
+      if (timeline && phase === 'latency-start') {
+        stalls.length = 0;
+        let last = performance.now();
+        stallTimer = setInterval(() => {
+          const t = performance.now();
+          if (t - last > 12) stalls.push([last, t - last]);
+          last = t;
+        }, 4);
+      }
+      if (timeline && phase === 'latency-end') {
+        clearInterval(stallTimer!);
+        const lines = gcs[which].map((g) => `${which} gc ${epoch(g.startTime)} ${g.duration.toFixed(2)} ${GC_KINDS[(g as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind ?? -1] ?? 'other'}`);
+        for (const [at, gap] of stalls) lines.push(`${which} stall ${epoch(at)} ${gap.toFixed(2)}`);
+        appendFileSync(timeline, `${lines.join('\n')}\n`);
+      }
       const v = threadCpuUs() ?? NaN;
       if (phase === 'throughput-start') {
         cpu[which][0] = v;

@@ -1,4 +1,5 @@
 // Client driver for bench/realtime.ts, run in its own process so clients do not share the server's event loop.
+import { appendFileSync } from 'node:fs';
 import WebSocket from 'ws';
 
 export interface DriverConfig {
@@ -64,6 +65,8 @@ async function run(cfg: DriverConfig): Promise<DriverResult> {
   const acks = new Map<string, () => void>();
   const sentAt = new Map<string, number>();
   const latencies: number[] = [];
+  // KEFU_BENCH_RT_TIMELINE (bench/realtime.ts): each latency-phase message's send time and latency.
+  const timeline: string[] | null = process.env.KEFU_BENCH_RT_TIMELINE ? [] : null;
   let tpReceived = 0;
   let tpDone: () => void = () => {};
   const wsBase = cfg.mode === 'kefu' ? cfg.url.replace(/^http/, 'ws') : cfg.url;
@@ -81,7 +84,10 @@ async function run(cfg: DriverConfig): Promise<DriverResult> {
       if (++tpReceived === cfg.buyers * cfg.perBuyer) tpDone();
     } else if (id.startsWith('lt-')) {
       const t0 = sentAt.get(id);
-      if (t0 !== undefined) latencies.push(now() - t0);
+      if (t0 !== undefined) {
+        latencies.push(now() - t0);
+        if (timeline) timeline.push(`${cfg.mode} msg ${(performance.timeOrigin + t0).toFixed(2)} ${(now() - t0).toFixed(2)}`);
+      }
     }
   };
 
@@ -158,6 +164,7 @@ async function run(cfg: DriverConfig): Promise<DriverResult> {
     await mark('latency-end');
   }
 
+  if (timeline) appendFileSync(process.env.KEFU_BENCH_RT_TIMELINE!, `${timeline.join('\n')}\n`);
   for (const ws of [...buyers, ...agents]) ws.terminate();
   return { messages: total, throughputMs, latencies, latencySent, latencyRate: rate, errors, clientCpuUs: cpu.user + cpu.system };
 }

@@ -1,0 +1,41 @@
+// Reads a KEFU_BENCH_RT_TIMELINE file (bench/realtime.ts) and shows what made the latency phase's tail: the slowest
+// 1 % of messages grouped into episodes (slow messages less than 150 ms apart), each with the server's GC pauses and
+// event-loop gaps around it. Usage: node --import tsx bench/realtime/timeline.ts <file>
+import { readFileSync } from 'node:fs';
+
+type Row = { at: number; ms: number; what: string };
+const file = process.argv[2];
+if (!file) throw new Error('usage: timeline.ts <file written with KEFU_BENCH_RT_TIMELINE>');
+const msgs = new Map<string, Row[]>();
+const events = new Map<string, Row[]>();
+for (const line of readFileSync(file, 'utf8').split('\n')) {
+  const [mode, kind, at, ms, extra] = line.split(' ');
+  if (!mode || !kind || at === undefined || ms === undefined) continue;
+  const row = { at: Number(at), ms: Number(ms), what: kind === 'gc' ? `gc ${extra}` : kind };
+  const into = kind === 'msg' ? msgs : events;
+  if (!into.has(mode)) into.set(mode, []);
+  into.get(mode)!.push(row);
+}
+for (const [mode, rows] of msgs) {
+  rows.sort((a, b) => a.at - b.at);
+  const sorted = rows.map((r) => r.ms).sort((a, b) => a - b);
+  const q = (f: number) => sorted[Math.min(sorted.length - 1, Math.floor(f * sorted.length))]!;
+  const p99 = q(0.99);
+  const t0 = rows[0]!.at;
+  console.log(`${mode}: ${rows.length} messages, p50 ${q(0.5).toFixed(1)} p90 ${q(0.9).toFixed(1)} p99 ${p99.toFixed(1)} max ${sorted.at(-1)!.toFixed(1)} ms`);
+  const episodes: Array<{ from: number; to: number; max: number; n: number }> = [];
+  for (const r of rows) {
+    if (r.ms < p99) continue;
+    const last = episodes.at(-1);
+    if (last && r.at - last.to < 150) Object.assign(last, { to: r.at, max: Math.max(last.max, r.ms), n: last.n + 1 });
+    else episodes.push({ from: r.at, to: r.at, max: r.ms, n: 1 });
+  }
+  const ev = events.get(mode) ?? [];
+  for (const e of episodes) {
+    const near = ev.filter((x) => x.at >= e.from - 150 && x.at <= e.to + 20).map((x) => `${x.what} at ${(x.at - t0).toFixed(0)} ms for ${x.ms.toFixed(1)} ms`);
+    console.log(`  at ${(e.from - t0).toFixed(0)} ms: ${e.n} of the slowest 1 %, up to ${e.max.toFixed(0)} ms; server: ${near.join('; ') || 'nothing recorded'}`);
+  }
+  const gcs = ev.filter((x) => x.what.startsWith('gc'));
+  const gaps = ev.filter((x) => x.what === 'stall');
+  console.log(`  in the phase: ${gcs.length} GC pauses (${gcs.reduce((a, x) => a + x.ms, 0).toFixed(0)} ms), ${gaps.length} event-loop gaps over 12 ms (longest ${Math.max(0, ...gaps.map((x) => x.ms)).toFixed(0)} ms)`);
+}
