@@ -21,6 +21,33 @@ describe('web shell', () => {
     for (const item of ['接待台', '买家', '订单', '快捷短语', '知识库', '数据看板', '质检', '催付', '设置']) expect(menu).toContain(item);
   });
 
+  it("shows today's figures of the current shop on the home page, as the live API gives them, and opens the dashboard", async () => {
+    const page = await h.newPage();
+    await h.login(page);
+    const card = page.getByTestId('home-today');
+    await card.getByTestId('home-inquirers').waitFor();
+    const me = (await (await page.request.get(`${h.baseUrl}/api/auth/me`)).json()) as { shops: Array<{ id: string; name: string }> };
+    const title = await card.locator('.ant-card-head-title').innerText();
+    const shop = me.shops.find((s) => title.startsWith(s.name));
+    expect(shop, title).toBeDefined();
+    expect(title).toContain('今日实时');
+    const live = (await (await page.request.get(`${h.baseUrl}/api/shops/${shop!.id}/kpis/live`)).json()) as {
+      waiting: number;
+      kpis: { inquirers: number; inquiryConversion: number | null; revenue: number };
+    };
+    // The demo shop has today's chats and orders: figures that are not all zero.
+    expect(live.kpis.inquirers).toBeGreaterThan(0);
+    const value = async (id: string) => (await card.getByTestId(id).locator('.ant-statistic-content').innerText()).replace(/[\s,]/g, ''); // Statistic groups thousands: 1,425.20
+    expect(await value('home-inquirers')).toBe(String(live.kpis.inquirers));
+    expect(await value('home-waiting')).toBe(String(live.waiting));
+    const rate = live.kpis.inquiryConversion === null ? '—' : `${(Math.round(live.kpis.inquiryConversion * 1000) / 10).toFixed(1)}%`;
+    expect(await value('home-conversion')).toBe(rate);
+    expect(await value('home-revenue')).toBe(live.kpis.revenue.toFixed(2));
+    expect(await card.innerText()).not.toContain('上线后');
+    await card.getByRole('button', { name: /数据看板/ }).click();
+    await page.waitForURL(/\/dashboard$/);
+  });
+
   it('shows the generic error for a wrong password and stays on the login page', async () => {
     const page = await h.newPage();
     await page.goto(`${h.baseUrl}/login`);

@@ -35,7 +35,7 @@ export const en: Messages = {
   home: {
     greeting: 'Welcome back, {{name}}', subtitle: '{{org}} · be warm and patient with every buyer today',
     shops: 'Shops', agents: 'Agents', activeAgents: 'Active accounts', role: 'My role',
-    goWorkbench: 'Open inbox', kpiSoon: 'Conversion rate, response time and order value will appear here',
+    goWorkbench: 'Open inbox', today: '{{shop}} · today, live', openDashboard: 'Dashboard', todayFailed: 'Today’s figures could not be read; retrying shortly',
     shopList: 'My shops', timeZone: 'Time zone',
   },
   empty: {

@@ -35,7 +35,7 @@ export const zhCN = {
   home: {
     greeting: '欢迎回来，{{name}}', subtitle: '{{org}} · 今天也要热情、耐心地接待每一位买家',
     shops: '可接待店铺', agents: '客服人数', activeAgents: '在岗账号', role: '我的角色',
-    goWorkbench: '进入接待台', kpiSoon: '询单转化率、响应时间、客单价等核心指标上线后会显示在这里',
+    goWorkbench: '进入接待台', today: '{{shop}} · 今日实时', openDashboard: '数据看板', todayFailed: '今日数据暂时读取失败，稍后会自动重试',
     shopList: '我的店铺', timeZone: '时区',
   },
   empty: {

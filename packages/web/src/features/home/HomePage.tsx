@@ -1,13 +1,78 @@
-import { CustomerServiceOutlined } from '@ant-design/icons';
+import { BarChartOutlined, CustomerServiceOutlined } from '@ant-design/icons';
 import type { AgentDto } from '@kefu/contracts';
-import { Button, Card, Col, Empty, List, Row, Statistic, Tag, Typography } from 'antd';
+import { Alert, Button, Card, Col, Empty, List, Row, Skeleton, Statistic, Tag, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router-dom';
 import { agentsApi } from '../../api/endpoints.js';
-import { useMe } from '../../auth/AuthContext.js';
+import { useAuth, useMe } from '../../auth/AuthContext.js';
+import { fmt, kpiApi, type Live } from '../dashboard/api.js';
+import { registerDashboardStrings } from '../dashboard/i18n.js';
 
-/** The landing page: greeting and the real counts the API has today (KPIs come with the dashboard). */
+registerDashboardStrings();
+
+/** Today so far in the shop picked in the header (the dashboard's live figures), refreshed every 30 s like there. */
+function TodayCard() {
+  const { t } = useTranslation();
+  const navigate = useNavigate();
+  const { shop } = useAuth();
+  const shopId = shop?.id;
+  const [live, setLive] = useState<Live | null>(null);
+  const [failed, setFailed] = useState(false);
+
+  useEffect(() => {
+    if (!shopId) return;
+    let alive = true;
+    setLive(null);
+    setFailed(false);
+    const load = () =>
+      kpiApi.live(shopId).then(
+        (l) => alive && (setLive(l), setFailed(false)),
+        () => alive && setFailed(true),
+      );
+    void load();
+    const timer = setInterval(load, 30_000);
+    return () => {
+      alive = false;
+      clearInterval(timer);
+    };
+  }, [shopId]);
+
+  const dur = (x: number | null) => fmt.duration(x, t('kpi.unit.sec'), t('kpi.unit.min'));
+  const k = live?.kpis;
+  const figure = (testId: string, title: string, value: string | number, warn = false) => (
+    <Col xs={12} sm={8}>
+      <Statistic title={title} value={value} valueStyle={{ fontSize: 22, ...(warn ? { color: '#fa541c' } : {}) }} data-testid={testId} />
+    </Col>
+  );
+  return (
+    <Card
+      title={shop ? t('home.today', { shop: shop.name }) : t('kpi.live.title')}
+      variant="borderless"
+      data-testid="home-today"
+      extra={<Button icon={<BarChartOutlined />} onClick={() => navigate('/dashboard')}>{t('home.openDashboard')}</Button>}
+    >
+      {!shopId ? (
+        <Empty description={t('header.noShop')} />
+      ) : failed && !live ? (
+        <Alert type="warning" showIcon message={t('home.todayFailed')} />
+      ) : !live || !k ? (
+        <Skeleton active paragraph={{ rows: 2 }} />
+      ) : (
+        <Row gutter={[16, 16]}>
+          {figure('home-inquirers', t('kpi.live.inquirers'), fmt.int(k.inquirers))}
+          {figure('home-waiting', t('kpi.live.waiting'), live.waiting, live.waiting > 0)}
+          {figure('home-first', t('kpi.live.firstResponse'), dur(k.firstResponseSec))}
+          {figure('home-avg', t('kpi.live.avgResponse'), dur(k.avgResponseSec))}
+          {figure('home-conversion', t('kpi.live.conversion'), fmt.rate(k.inquiryConversion))}
+          {figure('home-revenue', t('kpi.live.revenue'), fmt.money(k.revenue))}
+        </Row>
+      )}
+    </Card>
+  );
+}
+
+/** The landing page: greeting, the organisation's counts and today's figures of the current shop. */
 export function HomePage() {
   const { t } = useTranslation();
   const me = useMe();
@@ -64,9 +129,7 @@ export function HomePage() {
           </Card>
         </Col>
         <Col xs={24} lg={12}>
-          <Card title={t('menu.dashboard')} variant="borderless">
-            <Empty description={t('home.kpiSoon')} />
-          </Card>
+          <TodayCard />
         </Col>
       </Row>
     </div>
