@@ -38,18 +38,6 @@ export const en: Messages = {
     goWorkbench: 'Open inbox', today: '{{shop}} · today, live', openDashboard: 'Dashboard', todayFailed: 'Today’s figures could not be read; retrying shortly',
     shopList: 'My shops', timeZone: 'Time zone',
   },
-  empty: {
-    buyers: 'Buyer profiles will appear here: group (enquiry / buyer / VIP), tags, notes and past orders',
-    orders: 'Shop orders will appear here: unpaid, paid, shipped, with note and address changes',
-    quickReplies: 'The quick-reply library will appear here, by scenario, with shortcuts and variables',
-    knowledge: 'The knowledge base will appear here: FAQ (product, recommendation, transaction) and product files',
-    dashboard: 'KPIs will appear here: enquiry conversion, first response time, average response time, order value',
-    reviews: 'Conversation reviews will appear here: samples, scores and coaching notes',
-    urging: 'Payment reminders will appear here: schedules, scripts and success rates for unpaid orders',
-    autoReply: 'Auto replies will appear here: greeting, busy and offline replies',
-    routing: 'Groups and routing will appear here: pre-sales / after-sales groups, returning buyers, capacity',
-    noData: 'No data',
-  },
   settings: {
     shopTitle: 'Shop', name: 'Shop name', platform: 'Platform', timeZone: 'Time zone', publicKey: 'Widget public key',
     nameRequired: 'Please enter the shop name', readOnly: 'Only owners and supervisors can change shop settings',

@@ -38,18 +38,6 @@ export const zhCN = {
     goWorkbench: '进入接待台', today: '{{shop}} · 今日实时', openDashboard: '数据看板', todayFailed: '今日数据暂时读取失败，稍后会自动重试',
     shopList: '我的店铺', timeZone: '时区',
   },
-  empty: {
-    buyers: '买家档案会显示在这里：分组（咨询 / 买家 / VIP）、标签、备注和历史订单',
-    orders: '店铺订单会显示在这里：待付款、已付款、已发货，以及改备注、改地址',
-    quickReplies: '快捷短语库会显示在这里：按场景分类，支持快捷键和变量',
-    knowledge: '知识库会显示在这里：常见问题（商品知识、推荐、交易）和商品档案',
-    dashboard: '数据看板会显示在这里：询单转化率、首次响应时间、平均响应时间、客单价',
-    reviews: '会话质检会显示在这里：抽检会话、评分和改进建议',
-    urging: '催付任务会显示在这里：未付款订单的提醒计划、话术和成功率',
-    autoReply: '自动回复会显示在这里：首次问候、忙碌回复、离线回复',
-    routing: '分组与分流会显示在这里：售前 / 售后分组、老客回访原客服、接待上限',
-    noData: '暂无数据',
-  },
   settings: {
     shopTitle: '店铺信息', name: '店铺名称', platform: '平台', timeZone: '时区', publicKey: '挂件公钥',
     nameRequired: '请输入店铺名称', readOnly: '只有掌柜和主管可以修改店铺设置',
