@@ -2,6 +2,7 @@
 // 1 % of messages grouped into episodes (slow messages less than 150 ms apart), each with the server's GC pauses and
 // event-loop gaps around it. Usage: node --import tsx bench/realtime/timeline.ts <file>
 import { readFileSync } from 'node:fs';
+import { percentile } from '../lib.js';
 
 type Row = { at: number; ms: number; what: string };
 const file = process.argv[2];
@@ -18,11 +19,12 @@ for (const line of readFileSync(file, 'utf8').split('\n')) {
 }
 for (const [mode, rows] of msgs) {
   rows.sort((a, b) => a.at - b.at);
-  const sorted = rows.map((r) => r.ms).sort((a, b) => a - b);
-  const q = (f: number) => sorted[Math.min(sorted.length - 1, Math.floor(f * sorted.length))]!;
-  const p99 = q(0.99);
+  // The bench's own percentile (nearest rank), so the p99 here is the one bench/results reports.
+  const ms = rows.map((r) => r.ms);
+  const q = (p: number) => percentile(ms, p);
+  const p99 = q(99);
   const t0 = rows[0]!.at;
-  console.log(`${mode}: ${rows.length} messages, p50 ${q(0.5).toFixed(1)} p90 ${q(0.9).toFixed(1)} p99 ${p99.toFixed(1)} max ${sorted.at(-1)!.toFixed(1)} ms`);
+  console.log(`${mode}: ${rows.length} messages, p50 ${q(50).toFixed(1)} p90 ${q(90).toFixed(1)} p99 ${p99.toFixed(1)} max ${q(100).toFixed(1)} ms`);
   const episodes: Array<{ from: number; to: number; max: number; n: number }> = [];
   for (const r of rows) {
     if (r.ms < p99) continue;
