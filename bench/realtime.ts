@@ -140,11 +140,14 @@ export const bench: Bench = {
     // message's send time and latency (from the clients), each GC pause and each gap of the event loop over 12 ms.
     const timeline = process.env.KEFU_BENCH_RT_TIMELINE;
     const stalls: Array<[number, number]> = [];
+    // WAL checkpoints (the worker copying the log back into the database file) in the same window: [start, ms, pages].
+    const checkpoints: Array<[number, number, number]> = [];
     let stallTimer: NodeJS.Timeout | null = null;
     const epoch = (t: number) => (performance.timeOrigin + t).toFixed(2);
     const marker = (which: 'kefu' | 'relay') => (phase: string) => {
       if (timeline && phase === 'latency-start') {
         stalls.length = 0;
+        checkpoints.length = 0;
         let last = performance.now();
         stallTimer = setInterval(() => {
           const t = performance.now();
@@ -156,6 +159,7 @@ export const bench: Bench = {
         clearInterval(stallTimer!);
         const lines = gcs[which].map((g) => `${which} gc ${epoch(g.startTime)} ${g.duration.toFixed(2)} ${GC_KINDS[(g as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind ?? -1] ?? 'other'}`);
         for (const [at, gap] of stalls) lines.push(`${which} stall ${epoch(at)} ${gap.toFixed(2)}`);
+        for (const [at, ms, pages] of checkpoints) lines.push(`${which} checkpoint ${epoch(at)} ${ms.toFixed(2)} ${pages}`);
         appendFileSync(timeline, `${lines.join('\n')}\n`);
       }
       const v = threadCpuUs() ?? NaN;
@@ -199,6 +203,7 @@ export const bench: Bench = {
     };
     const server = await startServer({ ...defaultConfig(dir), port: 0, dbPath: join(dir, 'kefu.db'), dataDir: dir, demo: true, scryptLogN: 10, logLevel: 'silent' });
     writer = server.ctx.chat.conversations.writer;
+    if (timeline) server.ctx.storage.checkpointer?.onRun((r, end) => checkpoints.push([end - r.ms, r.ms, r.checkpointed]));
     let kefu: DriverResult;
     let rate: number;
     try {

@@ -148,6 +148,16 @@ async function run(cfg: DriverConfig): Promise<DriverResult> {
   if (rate > 0) {
     await sleep(1500); // token buckets refill
     await mark('latency-start');
+    // With the timeline, this process's own event-loop gaps too: a stalled client sends late and in a burst, and
+    // reads its frames late, which shows as latency that the server did not add.
+    let last = now();
+    const clientGaps = timeline
+      ? setInterval(() => {
+          const t = now();
+          if (t - last > 12) timeline.push(`${cfg.mode} client-stall ${(performance.timeOrigin + last).toFixed(2)} ${(t - last).toFixed(2)}`);
+          last = t;
+        }, 4)
+      : null;
     const n = Math.round(rate * cfg.latencySeconds);
     const start = now();
     for (let j = 0; j < n; j++) {
@@ -161,6 +171,7 @@ async function run(cfg: DriverConfig): Promise<DriverResult> {
     }
     const until = now() + 5000;
     while (latencies.length < latencySent && now() < until) await sleep(20);
+    if (clientGaps) clearInterval(clientGaps);
     await mark('latency-end');
   }
 

@@ -1,6 +1,6 @@
 // Reads a KEFU_BENCH_RT_TIMELINE file (bench/realtime.ts) and shows what made the latency phase's tail: the slowest
-// 1 % of messages grouped into episodes (slow messages less than 150 ms apart), each with the server's GC pauses and
-// event-loop gaps around it. Usage: node --import tsx bench/realtime/timeline.ts <file>
+// 1 % of messages grouped into episodes (slow messages less than 150 ms apart), each with the server's GC pauses,
+// event-loop gaps and WAL checkpoints and the clients' own event-loop gaps around it. Usage: node --import tsx bench/realtime/timeline.ts <file>
 import { readFileSync } from 'node:fs';
 import { percentile } from '../lib.js';
 
@@ -12,7 +12,7 @@ const events = new Map<string, Row[]>();
 for (const line of readFileSync(file, 'utf8').split('\n')) {
   const [mode, kind, at, ms, extra] = line.split(' ');
   if (!mode || !kind || at === undefined || ms === undefined) continue;
-  const row = { at: Number(at), ms: Number(ms), what: kind === 'gc' ? `gc ${extra}` : kind };
+  const row = { at: Number(at), ms: Number(ms), what: kind === 'gc' ? `gc ${extra}` : kind === 'checkpoint' ? `checkpoint of ${extra} pages` : kind };
   const into = kind === 'msg' ? msgs : events;
   if (!into.has(mode)) into.set(mode, []);
   into.get(mode)!.push(row);
@@ -35,9 +35,13 @@ for (const [mode, rows] of msgs) {
   const ev = events.get(mode) ?? [];
   for (const e of episodes) {
     const near = ev.filter((x) => x.at >= e.from - 150 && x.at <= e.to + 20).map((x) => `${x.what} at ${(x.at - t0).toFixed(0)} ms for ${x.ms.toFixed(1)} ms`);
-    console.log(`  at ${(e.from - t0).toFixed(0)} ms: ${e.n} of the slowest 1 %, up to ${e.max.toFixed(0)} ms; server: ${near.join('; ') || 'nothing recorded'}`);
+    console.log(`  at ${(e.from - t0).toFixed(0)} ms: ${e.n} of the slowest 1 %, up to ${e.max.toFixed(0)} ms; around it: ${near.join('; ') || 'nothing recorded'}`);
   }
   const gcs = ev.filter((x) => x.what.startsWith('gc'));
   const gaps = ev.filter((x) => x.what === 'stall');
-  console.log(`  in the phase: ${gcs.length} GC pauses (${gcs.reduce((a, x) => a + x.ms, 0).toFixed(0)} ms), ${gaps.length} event-loop gaps over 12 ms (longest ${Math.max(0, ...gaps.map((x) => x.ms)).toFixed(0)} ms)`);
+  const cps = ev.filter((x) => x.what.startsWith('checkpoint'));
+  const clientGaps = ev.filter((x) => x.what === 'client-stall');
+  const clientText = clientGaps.length ? `, clients' event-loop gaps over 12 ms: ${clientGaps.length} (longest ${Math.max(...clientGaps.map((x) => x.ms)).toFixed(0)} ms)` : '';
+  const cpText = cps.length ? `, ${cps.length} WAL checkpoints (${cps.reduce((a, x) => a + x.ms, 0).toFixed(0)} ms in the worker)` : '';
+  console.log(`  in the phase: ${gcs.length} GC pauses (${gcs.reduce((a, x) => a + x.ms, 0).toFixed(0)} ms), ${gaps.length} event-loop gaps over 12 ms (longest ${Math.max(0, ...gaps.map((x) => x.ms)).toFixed(0)} ms)${cpText}${clientText}`);
 }

@@ -28,7 +28,11 @@ describe('background WAL checkpoints (SQLite, worker thread)', () => {
     const orgs = Array.from({ length: 2000 }, (_, i) => ({ id: `org_ckpt${i}`, name: `检查点${i}`.repeat(20), created_at: i }));
     for (let i = 0; i < orgs.length; i += 200) await storage.db.insertInto('organizations').values(orgs.slice(i, i + 200)).execute();
     const before = statSync(join(dir, 'kefu.db')).size;
+    const seen: Array<{ log: number; endedAt: number }> = [];
+    storage.checkpointer!.onRun((res, endedAt) => seen.push({ log: res.log, endedAt }));
     const r = await storage.checkpointer!.checkpoint();
+    expect(seen).toEqual([{ log: r.log, endedAt: expect.any(Number) }]); // the observer hears each run (bench timelines)
+    storage.checkpointer!.onRun(null);
     expect(r.busy).toBe(0);
     expect(r.log).toBeGreaterThan(0);
     expect(r.checkpointed).toBe(r.log); // nobody was reading: every frame copied back

@@ -17,6 +17,8 @@ export interface Checkpointer {
   /** Checkpoints now (tests, shutdown); resolves with what SQLite reported. */
   checkpoint(): Promise<CheckpointResult>;
   readonly stats: { runs: number; busyMs: number; failures: number };
+  /** Calls `fn` after each checkpoint with what SQLite reported and when it ended (`performance.now()`; bench timelines). */
+  onRun(fn: ((r: CheckpointResult, endedAt: number) => void) | null): void;
   close(): Promise<void>;
 }
 
@@ -67,6 +69,7 @@ export function startCheckpointer(
   let closed = false;
   let waiting: Array<{ resolve(r: CheckpointResult): void; reject(e: Error): void }> = [];
   let inflight: Promise<CheckpointResult> | null = null;
+  let observer: ((r: CheckpointResult, endedAt: number) => void) | null = null;
 
   const fail = (err: Error) => {
     // Without the worker, the main connection checkpoints on its own again, as before.
@@ -87,7 +90,10 @@ export function startCheckpointer(
     if (m.error) {
       stats.failures++;
       w?.reject(new Error(m.error));
-    } else w?.resolve(m);
+    } else {
+      w?.resolve(m);
+      observer?.(m, performance.now());
+    }
   });
   worker.on('error', (err) => fail(err));
   worker.on('exit', () => fail(new Error('checkpointer exited')));
@@ -114,6 +120,9 @@ export function startCheckpointer(
   return {
     checkpoint,
     stats,
+    onRun(fn) {
+      observer = fn;
+    },
     async close() {
       if (closed) return;
       clearInterval(timer);
