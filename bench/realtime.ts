@@ -1,6 +1,6 @@
 // Realtime gateway throughput and latency against a bare `ws` relay (no DB), same clients, same run.
 import { fork } from 'node:child_process';
-import { appendFileSync, closeSync, fdatasyncSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { appendFileSync, closeSync, fdatasyncSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -140,8 +140,9 @@ export const bench: Bench = {
     // message's send time and latency (from the clients), each GC pause and each gap of the event loop over 12 ms.
     const timeline = process.env.KEFU_BENCH_RT_TIMELINE;
     const stalls: Array<[number, number]> = [];
-    // WAL checkpoints (the worker copying the log back into the database file) in the same window: [start, ms, pages].
-    const checkpoints: Array<[number, number, number]> = [];
+    // WAL checkpoints (the worker copying the log back into the database file) in the same window: [start, ms in the
+    // worker, pages copied, frames in the log, rounds, ms the event loop spent finishing].
+    const checkpoints: Array<[number, number, number, number, number, number]> = [];
     let stallTimer: NodeJS.Timeout | null = null;
     const epoch = (t: number) => (performance.timeOrigin + t).toFixed(2);
     const marker = (which: 'kefu' | 'relay') => (phase: string) => {
@@ -159,7 +160,7 @@ export const bench: Bench = {
         clearInterval(stallTimer!);
         const lines = gcs[which].map((g) => `${which} gc ${epoch(g.startTime)} ${g.duration.toFixed(2)} ${GC_KINDS[(g as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind ?? -1] ?? 'other'}`);
         for (const [at, gap] of stalls) lines.push(`${which} stall ${epoch(at)} ${gap.toFixed(2)}`);
-        for (const [at, ms, pages] of checkpoints) lines.push(`${which} checkpoint ${epoch(at)} ${ms.toFixed(2)} ${pages}`);
+        for (const [at, ms, pages, log, rounds, fin] of checkpoints) lines.push(`${which} checkpoint ${epoch(at)} ${ms.toFixed(2)} ${pages} ${log} ${rounds} ${fin.toFixed(2)}`);
         appendFileSync(timeline, `${lines.join('\n')}\n`);
       }
       const v = threadCpuUs() ?? NaN;
@@ -203,9 +204,11 @@ export const bench: Bench = {
     };
     const server = await startServer({ ...defaultConfig(dir), port: 0, dbPath: join(dir, 'kefu.db'), dataDir: dir, demo: true, scryptLogN: 10, logLevel: 'silent' });
     writer = server.ctx.chat.conversations.writer;
-    if (timeline) server.ctx.storage.checkpointer?.onRun((r, end) => checkpoints.push([end - r.ms, r.ms, r.checkpointed]));
+    if (timeline) server.ctx.storage.checkpointer?.onRun((r, end) => checkpoints.push([end - r.ms - r.finishMs, r.ms, r.checkpointed, r.log, r.rounds, r.finishMs]));
     let kefu: DriverResult;
     let rate: number;
+    let walBytes = NaN;
+    let walThreshold = NaN;
     try {
       const demo = server.demo!;
       const db = server.ctx.storage.db;
@@ -215,6 +218,9 @@ export const bench: Bench = {
       for (const email of ['owner@demo.kefu', 'xiaomei@demo.kefu']) cookies.push(await login(server.url, email, demo.password));
       kefu = await drive({ mode: 'kefu', url: server.url, tokens, agentCookies: cookies, buyers, perBuyer, latencyRate: Number(process.env.KEFU_BENCH_RT_RATE) || 'half', latencySeconds: seconds }, cpuMarks.kefu);
       rate = kefu.messages / (kefu.throughputMs / 1000);
+      // The log file after every phase: it grows only until a checkpoint lets the next commit start it over.
+      walBytes = statSync(join(dir, 'kefu.db-wal')).size;
+      walThreshold = server.ctx.storage.checkpointer?.thresholdBytes ?? NaN;
     } finally {
       await server.close();
       rmSync(dir, { recursive: true, force: true });
@@ -268,6 +274,9 @@ export const bench: Bench = {
         // Informational: what one durable append costs on this disk in the same run, alone (64 KiB written + fdatasync,
         // the size of a busy batch's WAL frames). Delivery waits for the WAL's sync: compare its tail with the p99 above.
         metric('disk_sync_p99_ms', percentile(disk, 99), 'ms', 'same disk, p50', percentile(disk, 50), 'informational', () => true),
+        // The WAL file at the end, against the size at which the checkpointer starts: a log that never starts over under
+        // steady load grows without end (it reached ~140 MB in this run before the checkpointer chased its tail).
+        metric('wal_mib_after_run', walBytes / 2 ** 20, 'MiB', 'checkpoint threshold', walThreshold / 2 ** 20, '<= 4× threshold', (m) => m.ratio <= 4),
         metric('server_main_cpu_us_per_msg', serverCpu, 'µs/msg', 'bare ws relay', relayCpu, 'informational (≤ 200 for 5,000 msg/s on one core)', () => true),
       ],
       {

@@ -10,9 +10,9 @@ if (!file) throw new Error('usage: timeline.ts <file written with KEFU_BENCH_RT_
 const msgs = new Map<string, Row[]>();
 const events = new Map<string, Row[]>();
 for (const line of readFileSync(file, 'utf8').split('\n')) {
-  const [mode, kind, at, ms, extra] = line.split(' ');
+  const [mode, kind, at, ms, extra, log, rounds, fin] = line.split(' ');
   if (!mode || !kind || at === undefined || ms === undefined) continue;
-  const row = { at: Number(at), ms: Number(ms), what: kind === 'gc' ? `gc ${extra}` : kind === 'checkpoint' ? `checkpoint of ${extra} pages` : kind };
+  const row = { at: Number(at), ms: Number(ms), what: kind === 'gc' ? `gc ${extra}` : kind === 'checkpoint' ? `checkpoint of ${extra} pages (log ${log} frames, ${rounds} rounds, event loop ${fin} ms)` : kind };
   const into = kind === 'msg' ? msgs : events;
   if (!into.has(mode)) into.set(mode, []);
   into.get(mode)!.push(row);
