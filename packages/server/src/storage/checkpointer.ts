@@ -15,8 +15,8 @@ import type SQLite from 'better-sqlite3';
  * So the worker chases: it runs again at once, each round copying only what was committed during the one before
  * (shorter each time), up to `maxRounds`, until a round finds nothing new and the whole log copied. Under load a round
  * (two fsyncs) outlasts the gap between commits and the chase never settles (measured in the realtime bench: 8 rounds,
- * the log still growing): then the writer's own connection copies the few frames left (`finish`, a millisecond or two
- * on the event loop), and its next commit starts the log over.
+ * the log still growing): then, if the log has passed the threshold, the writer's own connection copies the few frames
+ * left (`finish`, a millisecond or two on the event loop), and its next commit starts the log over.
  * The main connection keeps a far higher automatic checkpoint as a backstop (`backstopPages`), restored to its usual
  * value if the worker dies.
  */
@@ -106,6 +106,8 @@ export function startCheckpointer(
   // The connection's own setting, put back if the worker dies.
   const normalPages = Number(raw.pragma('wal_autocheckpoint', { simple: true }));
   const stats = { runs: 0, busyMs: 0, failures: 0, finishes: 0 };
+  // A log frame: a page and its 24-byte header.
+  const frameBytes = Number(raw.pragma('page_size', { simple: true })) + 24;
   const worker = new Worker(WORKER, { eval: true, workerData: { module: createRequire(import.meta.url).resolve('better-sqlite3'), path, maxRounds: opts.maxRounds ?? 4 } });
   worker.unref();
   raw.pragma(`wal_autocheckpoint = ${opts.backstopPages ?? 100_000}`);
@@ -147,7 +149,9 @@ export function startCheckpointer(
     if (closed) return Promise.reject(new Error('checkpointer closed'));
     inflight ??= inWorker()
       .then(async (r) => {
-        if (!r.settled && r.busy === 0 && opts.finish && !closed) {
+        // Only for a log past the threshold: a shorter one costs little to keep, and the finish blocks the event loop
+        // for two fsyncs (slow on a slow disk).
+        if (!r.settled && r.busy === 0 && opts.finish && !closed && r.log * frameBytes >= threshold) {
           const t = performance.now();
           await opts.finish();
           r.finishMs = performance.now() - t;
