@@ -66,10 +66,11 @@ class FifoMutex {
     if (this.head < this.waiters.length) {
       const next = this.waiters[this.head]!;
       this.waiters[this.head++] = undefined as unknown as () => void;
+      // Drop the handed-over slots once they are most of the array (amortised O(1) per hand-over).
       if (this.head > 1024 && this.head * 2 > this.waiters.length) {
-      this.waiters.splice(0, this.head);
-      this.head = 0;
-    }
+        this.waiters.splice(0, this.head);
+        this.head = 0;
+      }
       next();
     } else {
       this.waiters.length = 0;
