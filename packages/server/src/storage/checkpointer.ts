@@ -37,8 +37,6 @@ export interface CheckpointResult {
   /** Frames in the log and frames copied back, after the last round. */
   log: number;
   checkpointed: number;
-  /** Frames in the log when the first round ran. */
-  firstLog: number;
   /** PASSIVE checkpoints run (1 + the rounds that chased frames committed meanwhile). */
   rounds: number;
   /** A round found the log unchanged and wholly copied: the next commit starts it over. */
@@ -66,7 +64,6 @@ parentPort.on('message', (m) => {
   const t = performance.now();
   try {
     let r = db.pragma('wal_checkpoint(PASSIVE)')[0];
-    const first = r.log;
     let rounds = 1;
     let settled = false;
     // 'log' is the log as this round found it: commits made while it ran are not in it. Chase them: run again, each
@@ -79,7 +76,7 @@ parentPort.on('message', (m) => {
       r = next;
       if (settled) break;
     }
-    parentPort.postMessage({ busy: r.busy, log: r.log, checkpointed: r.checkpointed, firstLog: first, rounds, settled, ms: performance.now() - t, finishMs: 0 });
+    parentPort.postMessage({ busy: r.busy, log: r.log, checkpointed: r.checkpointed, rounds, settled, ms: performance.now() - t, finishMs: 0 });
   } catch (err) {
     parentPort.postMessage({ error: String(err && err.message || err), ms: performance.now() - t });
   }
