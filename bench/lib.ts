@@ -103,6 +103,20 @@ export function threadCpuUs(tid: number | null = process.pid): number | null {
   }
 }
 
+/**
+ * Watches this thread's event loop: a 4 ms timer that fires more than `overMs` late means the loop was held (or the
+ * process descheduled) for that long; `onGap(start, ms)` gets each such gap (`performance.now()` clock). Returns stop.
+ */
+export function watchEventLoopGaps(overMs: number, onGap: (start: number, ms: number) => void): () => void {
+  let last = performance.now();
+  const timer = setInterval(() => {
+    const t = performance.now();
+    if (t - last > overMs) onGap(last, t - last);
+    last = t;
+  }, 4);
+  return () => clearInterval(timer);
+}
+
 /** Signs in through the API; returns the session cookie (`kefu_session=…`). */
 export async function login(base: string, email: string, password: string): Promise<string> {
   const res = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });

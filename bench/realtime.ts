@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { constants, type IntervalHistogram, monitorEventLoopDelay, performance, PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
 import { defaultConfig, startServer } from '@kefu/server';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { cpuProfile, login, metric, percentile, result, threadCpuUs, type Bench } from './lib.js';
+import { cpuProfile, login, metric, percentile, result, threadCpuUs, watchEventLoopGaps, type Bench } from './lib.js';
 import type { DriverConfig, DriverResult } from './realtime/clients.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -143,21 +143,16 @@ export const bench: Bench = {
     // WAL checkpoints (the worker copying the log back into the database file) in the same window: [start, ms in the
     // worker, pages copied, frames in the log, rounds, ms the event loop spent finishing].
     const checkpoints: Array<[number, number, number, number, number, number]> = [];
-    let stallTimer: NodeJS.Timeout | null = null;
+    let stopWatching = () => {};
     const epoch = (t: number) => (performance.timeOrigin + t).toFixed(2);
     const marker = (which: 'kefu' | 'relay') => (phase: string) => {
       if (timeline && phase === 'latency-start') {
         stalls.length = 0;
         checkpoints.length = 0;
-        let last = performance.now();
-        stallTimer = setInterval(() => {
-          const t = performance.now();
-          if (t - last > 12) stalls.push([last, t - last]);
-          last = t;
-        }, 4);
+        stopWatching = watchEventLoopGaps(12, (at, gap) => stalls.push([at, gap]));
       }
       if (timeline && phase === 'latency-end') {
-        clearInterval(stallTimer!);
+        stopWatching();
         const lines = gcs[which].map((g) => `${which} gc ${epoch(g.startTime)} ${g.duration.toFixed(2)} ${GC_KINDS[(g as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind ?? -1] ?? 'other'}`);
         for (const [at, gap] of stalls) lines.push(`${which} stall ${epoch(at)} ${gap.toFixed(2)}`);
         for (const [at, ms, pages, log, rounds, fin] of checkpoints) lines.push(`${which} checkpoint ${epoch(at)} ${ms.toFixed(2)} ${pages} ${log} ${rounds} ${fin.toFixed(2)}`);

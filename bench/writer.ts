@@ -52,25 +52,22 @@ async function runWriter(path: string, total: number, inFlight: number): Promise
   const storage = await createStorage({ sqlitePath: path, backgroundCheckpoints: true });
   try {
     const writer = new MessageWriter(storage.db, Date.now, () => {}, storage.commits);
-    let next = 0;
-    const sender = async () => {
-      for (let n = next++; n < total; n = next++) {
-        await writer.append({ shopId: SHOP, conversationId: `cnv_w${conversationOf(n)}`, clientId: `b${n}`, sender: 'buyer', agentId: null, kind: 'text', text: TEXTS[n % TEXTS.length]!, payload: null });
-      }
+    // `inFlight` senders share one counter; `tag` and `offset` keep the warm-up's messages apart from the measured ones.
+    const send = (tag: string, offset: number) => {
+      let next = 0;
+      const sender = async () => {
+        for (let n = next++; n < total; n = next++) {
+          await writer.append({ shopId: SHOP, conversationId: `cnv_w${conversationOf(n + offset)}`, clientId: `${tag}${n}`, sender: 'buyer', agentId: null, kind: 'text', text: TEXTS[n % TEXTS.length]!, payload: null });
+        }
+      };
+      return Promise.all(Array.from({ length: inFlight }, sender));
     };
     // Warm up (statement caches, pages) before measuring.
-    await Promise.all(Array.from({ length: inFlight }, sender));
-    next = 0;
+    await send('b', 0);
     const warm = writer.written.batches;
     const t0 = performance.now();
     const c0 = threadCpuUs();
-    const offset = total;
-    const measured = async () => {
-      for (let n = next++; n < total; n = next++) {
-        await writer.append({ shopId: SHOP, conversationId: `cnv_w${conversationOf(n + offset)}`, clientId: `m${n}`, sender: 'buyer', agentId: null, kind: 'text', text: TEXTS[n % TEXTS.length]!, payload: null });
-      }
-    };
-    await Promise.all(Array.from({ length: inFlight }, measured));
+    await send('m', total);
     const c1 = threadCpuUs();
     return { messages: total, wallMs: performance.now() - t0, cpuUs: c0 === null || c1 === null ? null : c1 - c0, batches: writer.written.batches - warm };
   } finally {

@@ -1,6 +1,7 @@
 // Client driver for bench/realtime.ts, run in its own process so clients do not share the server's event loop.
 import { appendFileSync } from 'node:fs';
 import WebSocket from 'ws';
+import { watchEventLoopGaps } from '../lib.js';
 
 export interface DriverConfig {
   mode: 'kefu' | 'relay';
@@ -150,13 +151,8 @@ async function run(cfg: DriverConfig): Promise<DriverResult> {
     await mark('latency-start');
     // With the timeline, this process's own event-loop gaps too: a stalled client sends late and in a burst, and
     // reads its frames late, which shows as latency that the server did not add.
-    let last = now();
-    const clientGaps = timeline
-      ? setInterval(() => {
-          const t = now();
-          if (t - last > 12) timeline.push(`${cfg.mode} client-stall ${(performance.timeOrigin + last).toFixed(2)} ${(t - last).toFixed(2)}`);
-          last = t;
-        }, 4)
+    const stopWatching = timeline
+      ? watchEventLoopGaps(12, (at, gap) => timeline.push(`${cfg.mode} client-stall ${(performance.timeOrigin + at).toFixed(2)} ${gap.toFixed(2)}`))
       : null;
     const n = Math.round(rate * cfg.latencySeconds);
     const start = now();
@@ -171,7 +167,7 @@ async function run(cfg: DriverConfig): Promise<DriverResult> {
     }
     const until = now() + 5000;
     while (latencies.length < latencySent && now() < until) await sleep(20);
-    if (clientGaps) clearInterval(clientGaps);
+    stopWatching?.();
     await mark('latency-end');
   }
 
