@@ -2,6 +2,7 @@ import { stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type SQLite from 'better-sqlite3';
+import { lowerThreadPriority } from '../jobs/thread-priority.js';
 
 /**
  * WAL checkpoints in a worker thread. SQLite checkpoints automatically inside a COMMIT once the log passes
@@ -81,7 +82,12 @@ parentPort.on('message', (m) => {
     parentPort.postMessage({ error: String(err && err.message || err), ms: performance.now() - t });
   }
 });
-parentPort.postMessage('ready');
+// This thread's kernel id (Linux), for the main thread to lower its priority (docs/decisions/0004).
+let tid = null;
+try {
+  tid = Number(require('node:fs').readFileSync('/proc/thread-self/stat', 'utf8').split(' ', 1)[0]) || null;
+} catch {}
+parentPort.postMessage({ ready: tid });
 `;
 
 export function startCheckpointer(
@@ -124,8 +130,11 @@ export function startCheckpointer(
     for (const w of waiting) w.reject(err);
     waiting = [];
   };
-  worker.on('message', (m: 'ready' | (CheckpointResult & { error?: string })) => {
-    if (m === 'ready') return;
+  worker.on('message', (m: { ready: number | null } | (CheckpointResult & { error?: string })) => {
+    if ('ready' in m) {
+      lowerThreadPriority(m.ready);
+      return;
+    }
     const w = waiting.shift();
     stats.runs++;
     stats.busyMs += m.ms;

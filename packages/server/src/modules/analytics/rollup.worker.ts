@@ -4,6 +4,7 @@
 import SQLite from 'better-sqlite3';
 import { Kysely } from 'kysely';
 import { parentPort, workerData } from 'node:worker_threads';
+import { lowerThreadPriority, threadTid } from '../../jobs/thread-priority.js';
 import { FastSqliteDialect } from '../../storage/sqlite-dialect.js';
 import type { Database } from '../../storage/schema.js';
 import { buildFacts, type RollupSettings } from './rollup-facts.js';
@@ -18,6 +19,8 @@ export interface FactsRequest {
 
 if (!parentPort) throw new Error('rollup.worker must run in a worker thread');
 const port = parentPort;
+// A refresh can wait; the event loop's messages cannot (docs/decisions/0004).
+lowerThreadPriority(threadTid());
 const raw = new SQLite((workerData as { path: string }).path, { readonly: true, fileMustExist: true });
 raw.pragma('busy_timeout = 5000');
 raw.pragma('cache_size = -16384');

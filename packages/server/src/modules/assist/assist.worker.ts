@@ -3,8 +3,8 @@
 // answers each batch's `run` results in one message. Started with `workerData.train`, it trains one shop model
 // instead, answers its JSON and ends.
 import type { ScenarioExample } from '@kefu/core';
-import { readFileSync } from 'node:fs';
 import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
+import { lowerThreadPriority, threadTid } from '../../jobs/thread-priority.js';
 import { AssistEngine, type EngineOp, type RunResult, trainShopModel } from './assist.engine.js';
 
 /** A batch that takes longer than this is answered in parts, so early requests do not wait for the whole batch. */
@@ -29,19 +29,13 @@ function serve(port: MessagePort): void {
     }
     if (out.length) port.postMessage(out);
   });
-  port.postMessage({ ready: true, tid: threadTid() });
-}
-
-/** This thread's kernel id (Linux, for per-thread CPU accounting by the bench), or null. */
-function threadTid(): number | null {
-  try {
-    return Number(readFileSync('/proc/thread-self/stat', 'utf8').split(' ', 1)[0]) || null;
-  } catch {
-    return null;
-  }
+  port.postMessage({ ready: true, tid });
 }
 
 if (!parentPort) throw new Error('assist.worker must run in a worker thread');
+// Suggestions and a shop's retraining can wait a few milliseconds; the event loop's messages cannot (docs/decisions/0004).
+const tid = threadTid();
+lowerThreadPriority(tid);
 const job = workerData as { train?: ScenarioExample[] } | null;
 if (job?.train) parentPort.postMessage(trainShopModel(job.train));
 else serve(parentPort);
