@@ -1,4 +1,5 @@
 import { WS_CLOSE } from '@kefu/contracts';
+import { stat } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
 import { Connection, HOLD_MAX_MS, SharedFrame } from './connection.js';
@@ -143,6 +144,50 @@ describe('Connection.hold (a buyer send: echo and ack in one write)', () => {
     second();
     await until(() => p.got.length === 2);
     expect(p.got.map((g) => JSON.parse(g).n)).toEqual([1, 2]);
+    await p.close();
+  });
+
+  it('starts the clock with the first held frame: a send that queued longer than HOLD_MAX_MS still leaves with its ack', async () => {
+    const p = await socketPair();
+    const release = p.conn.hold();
+    // The message waits behind a busy writer; then its echo (at commit) and its ack (after the sync).
+    await tick(HOLD_MAX_MS + 20);
+    p.conn.send('{"type":"message","n":1}');
+    await tick(2);
+    p.conn.send('{"type":"ack","n":2}');
+    release();
+    await until(() => p.got.length === 2);
+    expect(p.writes).toHaveLength(1);
+    expect(p.got.map((g) => JSON.parse(g).n)).toEqual([1, 2]);
+    await p.close();
+  });
+
+  it('holds nothing back while no frame has come: a frame sent before the hold leaves in its own turn', async () => {
+    const p = await socketPair();
+    p.conn.send('{"type":"typing","n":1}');
+    const release = p.conn.hold();
+    await until(() => p.got.length === 1);
+    expect(p.got).toHaveLength(1);
+    release();
+    await p.close();
+  });
+
+  it('an ack whose sync completes in the turn the hold expires still joins the held frames', async () => {
+    const p = await socketPair();
+    const release = p.conn.hold();
+    p.conn.send('{"type":"message","n":1}');
+    // The ack comes from an I/O callback (as the sync's completion does) that is already due when the event loop,
+    // busy past HOLD_MAX_MS, next looks: the expiry waits for that turn's I/O callbacks.
+    stat(import.meta.filename ?? '.', () => {
+      p.conn.send('{"type":"ack","n":2}');
+      release();
+    });
+    const until0 = performance.now() + HOLD_MAX_MS + 15;
+    while (performance.now() < until0) {
+      // a busy event loop
+    }
+    await until(() => p.got.length === 2);
+    expect(p.writes).toHaveLength(1);
     await p.close();
   });
 

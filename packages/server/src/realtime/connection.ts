@@ -38,7 +38,7 @@ export interface ConnLimits {
 }
 
 const CORK_FLUSH_BYTES = 64 * 1024;
-/** Longest a `hold` keeps a socket's frames back: past it they leave, and the ack follows on its own. */
+/** Longest a `hold` keeps a socket's frames back, from the first of them: past it they leave, and the ack follows on its own. */
 export const HOLD_MAX_MS = 10;
 
 /** Ends this turn's cork, unless a `hold` keeps it (`force`: the 64 KiB flush and the end of a hold). */
@@ -104,6 +104,8 @@ export class Connection {
       this.corked = true;
       process.nextTick(uncork, this, sock);
     }
+    // The first frame of a hold starts its clock (see `hold`).
+    if (this.holds > 0 && !this.holdTimer) this.startHoldClock();
     if (typeof frame === 'string') this.ws.send(frame);
     else this.ws.send(frame.data, { binary: false });
     if (this.corked && sock && sock.writableLength > CORK_FLUSH_BYTES) uncork(this, sock, true);
@@ -111,24 +113,19 @@ export class Connection {
   }
 
   /**
-   * Keeps this socket's frames back until the returned release is called (or `HOLD_MAX_MS` has passed), so that they
-   * leave in one write with what the caller sends last. A buyer's send: the message's own echo goes out when its batch
-   * commits, its ack once the log is synced (~1 ms later); held, the two leave together — one syscall and one wake-up
-   * of the client instead of two. Order is unchanged (frames queue in the cork in the order they were sent); what
-   * arrives for this socket meanwhile (an agent's reply) waits at most as long.
+   * Keeps this socket's frames back until the returned release is called, so that they leave in one write with what the
+   * caller sends last. A buyer's send: the message's own echo goes out when its batch commits, its ack once the log is
+   * synced (~1 ms later); held, the two leave together — one syscall and one wake-up of the client instead of two. Order
+   * is unchanged (frames queue in the cork in the order they were sent); what arrives for this socket meanwhile (an
+   * agent's reply) waits as long.
+   * The hold's clock starts with its first frame, not with the send: a message that queues behind a busy writer holds
+   * nothing back while it waits. Past `HOLD_MAX_MS` from that frame (a slow sync) the frames leave, and the ack follows
+   * on its own — at the end of that turn of the event loop, after its I/O callbacks: on a busy loop the timer and the
+   * sync's completion are often due in the same turn, and the ack then still joins the echo.
    */
   hold(): () => void {
-    const sock = this.socket();
-    if (!sock || this.closed) return noop;
-    if (!this.corked) {
-      sock.cork();
-      this.corked = true;
-    }
+    if (this.closed || !this.socket()) return noop;
     this.holds++;
-    this.holdTimer ??= setTimeout(() => {
-      this.holdGen++;
-      this.endHold();
-    }, HOLD_MAX_MS).unref();
     const gen = this.holdGen;
     let released = false;
     return () => {
@@ -136,6 +133,17 @@ export class Connection {
       released = true;
       if (--this.holds === 0) this.endHold();
     };
+  }
+
+  private startHoldClock(): void {
+    const timer = setTimeout(() => {
+      setImmediate(() => {
+        if (this.holdTimer !== timer) return; // released meanwhile
+        this.holdGen++;
+        this.endHold();
+      });
+    }, HOLD_MAX_MS).unref();
+    this.holdTimer = timer;
   }
 
   private endHold(): void {
@@ -160,9 +168,9 @@ export class Connection {
     return this.corked;
   }
 
-  /** @internal */
+  /** @internal A hold has frames waiting (its clock runs). */
   isHeld(): boolean {
-    return this.holds > 0;
+    return this.holdTimer !== null;
   }
 
   sendObj(obj: object): boolean {
