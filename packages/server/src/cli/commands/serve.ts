@@ -13,7 +13,10 @@ Starts the server, the web app and the buyer widget.
   --database-url URL   use PostgreSQL instead of SQLite (env KEFU_DATABASE_URL)
   --redis-url URL      Redis for several processes behind a load balancer (env KEFU_REDIS_URL)
   --no-demo            do not create the demo organisation on first start
-  --log-level L        fatal|error|warn|info|debug|silent (default info)`;
+  --log-level L        fatal|error|warn|info|debug|silent (default info)
+
+Environment only: KEFU_BACKGROUND_NICE (0–19, default 10) is the CPU priority of the background threads
+(suggestions, KPI refreshes, WAL checkpoints) below the event loop's; 0 leaves them at its priority.`;
 
 export const command: CliCommand = {
   name: 'serve',
