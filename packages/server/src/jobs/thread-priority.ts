@@ -2,10 +2,11 @@ import { readFileSync } from 'node:fs';
 import { setPriority } from 'node:os';
 
 /**
- * Nice value of the server's background threads — the assist worker, the rollup facts worker, the WAL checkpointer
- * (docs/decisions/0004). Their work can wait a few milliseconds; the event loop's cannot. At nice 10 a thread's CPU
- * share against a nice-0 thread is about 1 to 9 when both want the core, and a thread the event loop wakes (a batch
- * posted to the assist worker) no longer preempts it. An idle core still runs them at full speed.
+ * Nice value of the server's background threads — the assist worker and the rollup facts worker (docs/decisions/0004;
+ * not the WAL checkpointer, whose rounds bound the log). Their work can wait a few milliseconds; the event loop's
+ * cannot. At nice 10 a thread's CPU share against a nice-0 thread is about 1 to 9 when both want the core, and a thread
+ * the event loop wakes (a batch posted to the assist worker) no longer preempts it. An idle core still runs them at
+ * full speed.
  */
 export const BACKGROUND_NICE = backgroundNice(process.env.KEFU_BACKGROUND_NICE);
 

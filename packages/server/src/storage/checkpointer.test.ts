@@ -4,8 +4,6 @@ import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import SQLite from 'better-sqlite3';
-import { BACKGROUND_NICE } from '../jobs/thread-priority.js';
-import { threadNiceReadable, threadsAtNice } from '../test/threads.js';
 import { startCheckpointer } from './checkpointer.js';
 import { createStorage, type Storage } from './create-db.js';
 
@@ -36,11 +34,6 @@ describe('background WAL checkpoints (SQLite, worker thread)', () => {
     expect(seen).toEqual([{ log: r.log, endedAt: expect.any(Number) }]); // the observer hears each run (bench timelines)
     storage.checkpointer!.onRun(null);
     expect(r.busy).toBe(0);
-    // The worker runs below the event loop's priority (docs/decisions/0004); the event loop does not.
-    if (threadNiceReadable) {
-      expect(threadsAtNice(BACKGROUND_NICE).length).toBeGreaterThan(0);
-      expect(threadsAtNice(BACKGROUND_NICE)).not.toContain(process.pid);
-    }
     expect(r.log).toBeGreaterThan(0);
     expect(r.checkpointed).toBe(r.log); // nobody was reading: every frame copied back
     expect(statSync(join(dir, 'kefu.db')).size).toBeGreaterThan(before);

@@ -2,7 +2,6 @@ import { stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type SQLite from 'better-sqlite3';
-import { lowerThreadPriority } from '../jobs/thread-priority.js';
 
 /**
  * WAL checkpoints in a worker thread. SQLite checkpoints automatically inside a COMMIT once the log passes
@@ -82,12 +81,7 @@ parentPort.on('message', (m) => {
     parentPort.postMessage({ error: String(err && err.message || err), ms: performance.now() - t });
   }
 });
-// This thread's kernel id (Linux), for the main thread to lower its priority (docs/decisions/0004).
-let tid = null;
-try {
-  tid = Number(require('node:fs').readFileSync('/proc/thread-self/stat', 'utf8').split(' ', 1)[0]) || null;
-} catch {}
-parentPort.postMessage({ ready: tid });
+parentPort.postMessage('ready');
 `;
 
 export function startCheckpointer(
@@ -111,6 +105,8 @@ export function startCheckpointer(
   const stats = { runs: 0, busyMs: 0, failures: 0, finishes: 0 };
   // A log frame: a page and its 24-byte header.
   const frameBytes = Number(raw.pragma('page_size', { simple: true })) + 24;
+  // Unlike the assist and rollup workers this thread keeps the event loop's priority (docs/decisions/0004): its rounds
+  // are what bounds the log, and it is woken about once a second, not per message.
   const worker = new Worker(WORKER, { eval: true, workerData: { module: createRequire(import.meta.url).resolve('better-sqlite3'), path, maxRounds: opts.maxRounds ?? 4 } });
   worker.unref();
   raw.pragma(`wal_autocheckpoint = ${opts.backstopPages ?? 100_000}`);
@@ -130,11 +126,8 @@ export function startCheckpointer(
     for (const w of waiting) w.reject(err);
     waiting = [];
   };
-  worker.on('message', (m: { ready: number | null } | (CheckpointResult & { error?: string })) => {
-    if ('ready' in m) {
-      lowerThreadPriority(m.ready);
-      return;
-    }
+  worker.on('message', (m: 'ready' | (CheckpointResult & { error?: string })) => {
+    if (m === 'ready') return;
     const w = waiting.shift();
     stats.runs++;
     stats.busyMs += m.ms;

@@ -16,7 +16,7 @@ Starts the server, the web app and the buyer widget.
   --log-level L        fatal|error|warn|info|debug|silent (default info)
 
 Environment only: KEFU_BACKGROUND_NICE (0–19, default 10) is the CPU priority of the background threads
-(suggestions, KPI refreshes, WAL checkpoints) below the event loop's; 0 leaves them at its priority.`;
+(suggestions, KPI refreshes) below the event loop's; 0 leaves them at its priority.`;
 
 export const command: CliCommand = {
   name: 'serve',
