@@ -11,14 +11,3 @@ export function niceOf(tid: number): number {
 
 /** This process's threads' kernel ids (Linux). */
 export const threadIds = (): number[] => readdirSync('/proc/self/task').map(Number);
-
-/** Threads of this process at nice `n` (Linux). */
-export function threadsAtNice(n: number): number[] {
-  return threadIds().filter((tid) => {
-    try {
-      return niceOf(tid) === n;
-    } catch {
-      return false; // ended meanwhile
-    }
-  });
-}
