@@ -1,8 +1,11 @@
+import { sql } from 'kysely';
 import type { AppContext } from '../app-context.js';
 import { DEFAULT_AUTO_REPLY } from '../modules/autoreply/autoreply.defaults.js';
 
 const MAX_SLEEP_MS = 60_000;
 const MIN_SLEEP_MS = 1_000;
+/** The time the conversation list orders by, as its index holds it (migration 0012). */
+const LIST_AT = sql<number>`coalesce(last_message_at, created_at)`;
 
 /**
  * Closes assigned conversations idle for longer than their shop's `autoCloseMinutes`. Everything is
@@ -19,20 +22,24 @@ export async function runAutoClose(ctx: AppContext, now: number): Promise<{ clos
     const minutes = byShop.get(shopId) ?? DEFAULT_AUTO_REPLY.autoCloseMinutes;
     if (minutes <= 0) continue;
     const idleMs = minutes * 60_000;
+    // Read through the list's index (shop, status, coalesce(last_message_at, created_at), id; migration 0012): the
+    // same expression, and only conversations that have had a message.
     const due = await db
       .selectFrom('conversations')
       .select(['id', 'last_message_at'])
       .where('shop_id', '=', shopId)
       .where('status', '=', 'assigned')
-      .where('last_message_at', '<', now - idleMs)
+      .where(LIST_AT, '<', now - idleMs)
+      .where('last_message_at', 'is not', null)
       .limit(500)
       .execute();
     for (const c of due) if (await ctx.chat.conversations.autoClose(shopId, c.id, now - idleMs)) closed++;
     const oldest = await db
       .selectFrom('conversations')
-      .select((eb) => eb.fn.min('last_message_at').as('at'))
+      .select((eb) => eb.fn.min(LIST_AT).as('at'))
       .where('shop_id', '=', shopId)
       .where('status', '=', 'assigned')
+      .where('last_message_at', 'is not', null)
       .executeTakeFirst();
     if (oldest?.at !== null && oldest?.at !== undefined) {
       const at = Number(oldest.at) + idleMs;

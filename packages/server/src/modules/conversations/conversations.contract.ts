@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runAutoClose } from '../../jobs/auto-close.js';
 import {
@@ -241,6 +242,52 @@ export function conversationsContract(engine: Engine): void {
       expect(older.body.messages.map((m: any) => m.seq)).toEqual(Array.from({ length: firstSeq - 1 }, (_, i) => i + 1));
       const read = await a.api.post(`/api/shops/${shop.id}/conversations/${ids[1]}/read`, { seq: 1 });
       expect(read.body.conversation.unread).toBe(0);
+    });
+
+    it('pages the closed and open lists newest first through the (shop, status, time, id) index, ties by id, no gaps or repeats', async () => {
+      const shop = await makeShop(server, { name: '翻页店' });
+      const a = await makeAgent(server, shop);
+      const db = server.ctx.storage.db;
+      const t = Date.now() - 86_400_000;
+      // [id, status, last_message_at]: ties on the time, and one without a message (listed at its creation time).
+      const rows: Array<[string, 'closed' | 'assigned' | 'waiting', number | null]> = [
+        ['cnv_pg_a', 'closed', t + 5], ['cnv_pg_b', 'closed', t + 9], ['cnv_pg_c', 'closed', t + 5], ['cnv_pg_d', 'closed', null],
+        ['cnv_pg_e', 'closed', t + 1], ['cnv_pg_f', 'assigned', t + 7], ['cnv_pg_g', 'waiting', t + 7], ['cnv_pg_h', 'closed', t + 5],
+      ];
+      await db.insertInto('buyers').values(rows.map(([id]) => ({ id: `byr_${id}`, shop_id: shop.id, nickname: id, created_at: t, last_seen_at: t }))).execute();
+      await db
+        .insertInto('conversations')
+        .values(
+          rows.map(([id, status, at]) => ({
+            id, shop_id: shop.id, buyer_id: `byr_${id}`, status, assigned_agent_id: null, group_id: null, scenario: null, last_seq: 0,
+            last_message_at: at, waiting_since: null, queued_at: null, unread: 0, agent_read_seq: 0, buyer_read_seq: 0,
+            session_started_at: null, created_at: t + 3, updated_at: t, closed_at: status === 'closed' ? t : null,
+          })),
+        )
+        .execute();
+      const pageAll = async (filter: string) => {
+        const ids: string[] = [];
+        let cursor = '';
+        for (let i = 0; i < 10; i++) {
+          const r = await a.api.get(`/api/shops/${shop.id}/conversations?filter=${filter}&limit=2${cursor ? `&cursor=${cursor}` : ''}`);
+          expect(r.status).toBe(200);
+          ids.push(...r.body.conversations.map((x: { id: string }) => x.id));
+          if (!r.body.nextCursor) break;
+          cursor = r.body.nextCursor;
+        }
+        return ids;
+      };
+      // Newest first; equal times by id, descending; the one without a message at its creation time (t + 3).
+      expect(await pageAll('closed')).toEqual(['cnv_pg_b', 'cnv_pg_h', 'cnv_pg_c', 'cnv_pg_a', 'cnv_pg_d', 'cnv_pg_e']);
+      expect(await pageAll('all')).toEqual(['cnv_pg_g', 'cnv_pg_f']);
+      if (engine === 'sqlite') {
+        // Read in the index's order: a seek, no sort of the shop's conversations.
+        const plan = await sql<{ detail: string }>`EXPLAIN QUERY PLAN SELECT id FROM conversations WHERE shop_id = ${shop.id} AND status = 'closed'
+          AND coalesce(last_message_at, created_at) <= ${t + 5} ORDER BY coalesce(last_message_at, created_at) DESC, id DESC LIMIT 2`.execute(db);
+        const detail = plan.rows.map((r) => r.detail).join(' | ');
+        expect(detail).toContain('conversations_shop_status_at');
+        expect(detail).not.toContain('TEMP B-TREE');
+      }
     });
 
     it('identifies a logged-in buyer by the shop signature so history follows them; a bad signature is refused', async () => {

@@ -110,9 +110,12 @@ export class ConversationsRepository {
     if (filter === 'mine') q = q.where('conversations.assigned_agent_id', '=', agentId).where('conversations.status', '!=', 'closed');
     else if (filter === 'waiting') q = q.where('conversations.status', 'in', ['waiting', 'open']);
     else if (filter === 'closed') q = q.where('conversations.status', '=', 'closed');
-    else q = q.where('conversations.status', '!=', 'closed');
+    // Listed, not `!= 'closed'`: each status is then a range of the (shop, status, time, id) index.
+    else q = q.where('conversations.status', 'in', ['open', 'waiting', 'assigned']);
+    // The order of the `conversations_shop_status_at` index (migration 0012): a page is a seek in it, not a sort.
     const at = sql<number>`coalesce(conversations.last_message_at, conversations.created_at)`;
-    if (after) q = q.where((eb) => eb.or([eb(at, '<', after.at), eb.and([eb(at, '=', after.at), eb('conversations.id', '<', after.id)])]));
+    // `at <= after.at` on its own is what lets the database start the next page at the cursor instead of scanning to it.
+    if (after) q = q.where(at, '<=', after.at).where((eb) => eb.or([eb(at, '<', after.at), eb.and([eb(at, '=', after.at), eb('conversations.id', '<', after.id)])]));
     return q.orderBy(at, 'desc').orderBy('conversations.id', 'desc').limit(limit).execute();
   }
 

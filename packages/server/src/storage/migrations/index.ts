@@ -10,6 +10,7 @@ import * as m0008 from './0008_quality.js';
 import * as m0009 from './0009_rollups_money.js';
 import * as m0010 from './0010_rollup_stamps.js';
 import * as m0011 from './0011_urge_reminders.js';
+import * as m0012 from './0012_conversation_list_order.js';
 
 /** Dialect facts a migration needs to emit the same schema on SQLite and PostgreSQL. */
 export interface MigrationContext {
@@ -35,6 +36,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, MigrationModule]> = [
   ['0009_rollups_money', m0009],
   ['0010_rollup_stamps', m0010],
   ['0011_urge_reminders', m0011],
+  ['0012_conversation_list_order', m0012],
 ];
 
 export function migrationProvider(ctx: MigrationContext): MigrationProvider {
