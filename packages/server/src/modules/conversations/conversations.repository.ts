@@ -1,3 +1,4 @@
+import { CONVERSATION_STATUSES } from '@kefu/contracts';
 import { type Kysely, sql } from 'kysely';
 import type { BuyersTable, Database } from '../../storage/schema.js';
 import type { ConversationRow, MessageRow } from './conversations.presenter.js';
@@ -7,6 +8,9 @@ export type BuyerRow = BuyersTable;
 export interface ConversationListItem extends ConversationRow {
   buyer_nickname: string;
 }
+
+/** Every status but `closed`: the "all" list (open work). */
+const NOT_CLOSED = CONVERSATION_STATUSES.filter((s) => s !== 'closed');
 
 /** Buyers, conversations and messages; every query is scoped by shop. */
 export class ConversationsRepository {
@@ -111,7 +115,7 @@ export class ConversationsRepository {
     else if (filter === 'waiting') q = q.where('conversations.status', 'in', ['waiting', 'open']);
     else if (filter === 'closed') q = q.where('conversations.status', '=', 'closed');
     // Listed, not `!= 'closed'`: each status is then a range of the (shop, status, time, id) index.
-    else q = q.where('conversations.status', 'in', ['open', 'waiting', 'assigned']);
+    else q = q.where('conversations.status', 'in', NOT_CLOSED);
     // The order of the `conversations_shop_status_at` index (migration 0012): a page is a seek in it, not a sort.
     const at = sql<number>`coalesce(conversations.last_message_at, conversations.created_at)`;
     // `at <= after.at` on its own is what lets the database start the next page at the cursor instead of scanning to it.
