@@ -226,14 +226,18 @@ export class AssistRepository {
   }
 
   latestOrder(shopId: string, buyerId: string) {
+    return this.latestOrderQuery(shopId, buyerId).executeTakeFirst();
+  }
+
+  /** The buyer's newest order, through the (shop_id, buyer_id, created_at) index (migration 0013). */
+  latestOrderQuery(shopId: string, buyerId: string) {
     return this.db
       .selectFrom('orders')
       .select(['external_id', 'courier', 'tracking_no', 'amount', 'paid_amount', 'address'])
       .where('shop_id', '=', shopId)
       .where('buyer_id', '=', buyerId)
       .orderBy('created_at', 'desc')
-      .limit(1)
-      .executeTakeFirst();
+      .limit(1);
   }
 
   /** Payload of the latest product card in the conversation (the product in question). */

@@ -1,6 +1,8 @@
+import { CompiledQuery } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bootstrapBuyer, buyerSay, buyerSocket, cid, makeAgent, makeShop, type TestAgent, type TestShop, type WsClient } from '../../realtime/test/chat-harness.js';
 import { type Engine, startTestServer, type TestServer } from '../../test/harness.js';
+import { assistOf } from '../assist/assist.routes.js';
 
 /** GET …/conversations/:id/variables (the workbench's `/` picker fills quick replies with it), SQLite and PostgreSQL. */
 export function variablesContract(engine: Engine): void {
@@ -60,6 +62,33 @@ export function variablesContract(engine: Engine): void {
       expect(res.status).toBe(200);
       expect(res.body.variables).toMatchObject({ 买家称呼: '只是看看', 店铺: '青禾户外' });
       for (const k of ['订单号', '物流单号', '快递', '金额', '收货地址', '商品']) expect(res.body.variables).not.toHaveProperty(k);
+    });
+
+    it("takes the buyer's own latest order when other buyers ordered later, through the (shop, buyer, created_at) index", async () => {
+      const c = await chat('老顾客', { kind: 'text', text: '我的快递到哪了' });
+      const day = 86_400_000;
+      const order = (externalId: string, buyerId: string, ago: number, trackingNo: string) =>
+        agent.api.post(`/api/shops/${shop.id}/orders`, {
+          externalId, buyerId, items: [{ sku: 'tee', quantity: 1, price: 89 }], status: 'shipped', courier: '韵达快递', trackingNo, createdAt: new Date(Date.now() - ago).toISOString(),
+        });
+      expect((await order('T-3001', c.buyerId, 3 * day, 'YD-OLD')).status).toBe(201);
+      expect((await order('T-3002', c.buyerId, 2 * day, 'YD-MINE')).status).toBe(201);
+      // Newer orders of other buyers of the shop: the lookup must not take (or walk through) them.
+      for (let i = 0; i < 4; i++) {
+        const other = await bootstrapBuyer(server, shop, { nickname: `别的买家${i}` });
+        expect((await order(`T-31${i}`, other.buyerId, day - i * 1000, `YD-OTHER-${i}`)).status).toBe(201);
+      }
+      const res = await agent.api.get(`/api/shops/${shop.id}/conversations/${c.id}/variables`);
+      expect(res.status).toBe(200);
+      expect(res.body.variables).toMatchObject({ 订单号: 'T-3002', 物流单号: 'YD-MINE' });
+      if (engine === 'sqlite') {
+        const q = assistOf(server.ctx).repo.latestOrderQuery(shop.id, c.buyerId).compile();
+        const plan = await server.ctx.storage.db.executeQuery<{ detail: string }>(CompiledQuery.raw(`EXPLAIN QUERY PLAN ${q.sql}`, [...q.parameters]));
+        const detail = plan.rows.map((r) => r.detail).join(' | ');
+        // A seek to the buyer's newest order; not the shop's orders newest first with a filter, nor a sort.
+        expect(detail).toContain('orders_shop_buyer_created');
+        expect(detail).not.toContain('TEMP B-TREE');
+      }
     });
 
     it("answers 404 for another shop's conversation or an unknown id", async () => {
