@@ -114,9 +114,11 @@ export const bench: Bench = {
   async run({ quick }) {
     const buyers = quick ? 500 : 10_000;
     const perBuyer = quick ? 6 : 2;
+    const rounds = quick ? 1 : 3;
     const seconds = quick ? 2 : 5;
     const dir = mkdtempSync(join(tmpdir(), 'kefu-bench-rt-'));
-    // Server main-thread CPU during the throughput phase (the server and the relay run in this process).
+    // Server main-thread CPU during the throughput rounds (the server and the relay run in this process): the value at
+    // the start of the current round, and the sum over the rounds ended.
     const cpu = { kefu: [0, 0], relay: [0, 0] };
     // The whole server process (every thread: the assist and rollup workers, the checkpointer, V8's GC and compiler
     // threads) over the same window: on 2 cores they take the cores the event loop and the clients need.
@@ -164,8 +166,8 @@ export const bench: Bench = {
         proc[which][0] = procUs();
       }
       if (phase === 'throughput-end') {
-        cpu[which][1] = v;
-        proc[which][1] = procUs();
+        cpu[which][1]! += v - cpu[which][0]!;
+        proc[which][1]! += procUs() - proc[which][0]!;
       }
       if (phase === 'latency-start') {
         if (which === 'kefu' && writer) batchesAt[0] = { ...writer.written };
@@ -192,7 +194,8 @@ export const bench: Bench = {
       kefu: (phase: string) => {
         kefuMark(phase);
         const which = process.env.KEFU_BENCH_RT_PROFILE_PHASE === 'throughput' ? 'throughput' : 'latency';
-        if (profileTo && phase === `${which}-start`) profile = cpuProfile();
+        // The throughput phase's first round only.
+        if (profileTo && phase === `${which}-start` && !profile) profile = cpuProfile();
         if (profile && phase === `${which}-end`) void profile.stop(profileTo!);
       },
       relay: marker('relay'),
@@ -211,7 +214,7 @@ export const bench: Bench = {
       const tokens = await seedBuyers(server, shop.id, buyers);
       const cookies = [];
       for (const email of ['owner@demo.kefu', 'xiaomei@demo.kefu']) cookies.push(await login(server.url, email, demo.password));
-      kefu = await drive({ mode: 'kefu', url: server.url, tokens, agentCookies: cookies, buyers, perBuyer, latencyRate: Number(process.env.KEFU_BENCH_RT_RATE) || 'half', latencySeconds: seconds }, cpuMarks.kefu);
+      kefu = await drive({ mode: 'kefu', url: server.url, tokens, agentCookies: cookies, buyers, perBuyer, latencyRate: Number(process.env.KEFU_BENCH_RT_RATE) || 'half', latencySeconds: seconds, rounds }, cpuMarks.kefu);
       rate = kefu.messages / (kefu.throughputMs / 1000);
       // The log file after every phase: it grows only until a checkpoint lets the next commit start it over.
       walBytes = statSync(join(dir, 'kefu.db-wal')).size;
@@ -225,7 +228,7 @@ export const bench: Bench = {
     const relay = await startRelay();
     let base: DriverResult;
     try {
-      base = await drive({ mode: 'relay', url: relay.url, buyers, perBuyer, latencyRate: half, latencySeconds: seconds }, cpuMarks.relay);
+      base = await drive({ mode: 'relay', url: relay.url, buyers, perBuyer, latencyRate: half, latencySeconds: seconds, rounds }, cpuMarks.relay);
     } finally {
       await relay.close();
     }
@@ -236,9 +239,11 @@ export const bench: Bench = {
     const relayP50 = percentile(base.latencies, 50);
     const lost = kefu.latencySent - kefu.latencies.length;
     const total = buyers * perBuyer;
-    const serverCpu = (cpu.kefu[1]! - cpu.kefu[0]!) / total;
-    const relayCpu = (cpu.relay[1]! - cpu.relay[0]!) / total;
-    const procCpu = (w: 'kefu' | 'relay') => ((proc[w][1]! - proc[w][0]!) / total).toFixed(0);
+    // CPU per message over every round.
+    const serverCpu = cpu.kefu[1]! / (total * rounds);
+    const relayCpu = cpu.relay[1]! / (total * rounds);
+    const procCpu = (w: 'kefu' | 'relay') => (proc[w][1]! / (total * rounds)).toFixed(0);
+    const roundRates = (d: DriverResult) => d.roundsMs.map((ms) => Math.round(d.messages / (ms / 1000))).join(', ');
     const load = loadavg()[0]!.toFixed(1);
     const latSent = { kefu: kefu.latencySent, relay: base.latencySent };
     const latPhase = (w: 'kefu' | 'relay') => {
@@ -277,8 +282,8 @@ export const bench: Bench = {
       {
         db: 'sqlite',
         notes:
-          `${buyers} buyers, 2 agents, ${buyers * perBuyer} messages in the throughput phase (persisted, acked after commit, delivered to an agent); ` +
-          `latency at ${Math.round(half)} msg/s for ${seconds} s; clients in a separate process; client CPU per message in the throughput phase ` +
+          `${buyers} buyers, 2 agents, ${buyers * perBuyer} messages per throughput round (persisted, acked after commit, delivered to an agent), ${rounds} round(s) each side, the median's rate (kefu ${roundRates(kefu)} msg/s; relay ${roundRates(base)} msg/s); ` +
+          `latency at ${Math.round(half)} msg/s for ${seconds} s; clients in a separate process; client CPU per message over the throughput rounds ` +
           `${(kefu.clientCpuUs / total).toFixed(0)} µs (kefu) vs ${(base.clientCpuUs / total).toFixed(0)} µs (relay), server process (all threads) ${procCpu('kefu')} µs vs ${procCpu('relay')} µs; event-loop delay in the latency phase ${delay(loop.kefu)} (relay ${delay(loop.relay)}), server main thread ${latPhase('kefu')} (relay ${latPhase('relay')}); 1-min load average at the end ${load} on ${cpus().length} cores; ` +
           `errors: ${JSON.stringify(kefu.errors)}`,
       },
