@@ -139,7 +139,7 @@ function drive(cfg: DriverConfig, onStart: () => void = () => {}): Promise<Drive
 export const bench: Bench = {
   name: 'assist-throughput',
   async run({ quick }) {
-    const buyers = quick ? 60 : 300;
+    const buyers = quick ? 60 : 600;
     const perBuyer = quick ? 8 : 15;
     const rounds = quick ? 1 : 5;
     const dir = mkdtempSync(join(tmpdir(), 'kefu-bench-assist-'));
