@@ -284,7 +284,7 @@ export const bench: Bench = {
         notes:
           `${buyers} buyers, 2 agents, ${buyers * perBuyer} messages per throughput round (persisted, acked after commit, delivered to an agent), ${rounds} round(s) each side, the median's rate (kefu ${roundRates(kefu)} msg/s; relay ${roundRates(base)} msg/s); ` +
           `latency at ${Math.round(half)} msg/s for ${seconds} s; clients in a separate process; client CPU per message over the throughput rounds ` +
-          `${(kefu.clientCpuUs / total).toFixed(0)} µs (kefu) vs ${(base.clientCpuUs / total).toFixed(0)} µs (relay), server process (all threads) ${procCpu('kefu')} µs vs ${procCpu('relay')} µs; event-loop delay in the latency phase ${delay(loop.kefu)} (relay ${delay(loop.relay)}), server main thread ${latPhase('kefu')} (relay ${latPhase('relay')}); 1-min load average at the end ${load} on ${cpus().length} cores; ` +
+          `${(kefu.clientCpuUs / (total * rounds)).toFixed(0)} µs (kefu) vs ${(base.clientCpuUs / (total * rounds)).toFixed(0)} µs (relay), server process (all threads) ${procCpu('kefu')} µs vs ${procCpu('relay')} µs; event-loop delay in the latency phase ${delay(loop.kefu)} (relay ${delay(loop.relay)}), server main thread ${latPhase('kefu')} (relay ${latPhase('relay')}); 1-min load average at the end ${load} on ${cpus().length} cores; ` +
           `errors: ${JSON.stringify(kefu.errors)}`,
       },
     );
