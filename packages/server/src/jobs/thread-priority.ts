@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { setPriority } from 'node:os';
 
 /**
@@ -34,6 +34,20 @@ export function lowerThreadPriority(tid: number | null, nice = BACKGROUND_NICE):
   if (!tid || tid === process.pid || nice <= 0) return false;
   try {
     setPriority(tid, nice);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Names the calling thread (Linux, at most 15 bytes), so `top -H -p <pid>` and `ps -L` tell the server's threads
+ * apart: kefu-assist, kefu-train, kefu-rollup and kefu-wal; the event loop, libuv's pool and V8's helpers stay "node".
+ * False where it did not happen (another system).
+ */
+export function nameThread(name: string): boolean {
+  try {
+    writeFileSync('/proc/thread-self/comm', name.slice(0, 15));
     return true;
   } catch {
     return false;

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import SQLite from 'better-sqlite3';
+import { nameOf, threadIds, threadNiceReadable } from '../test/threads.js';
 import { startCheckpointer } from './checkpointer.js';
 import { createStorage, type Storage } from './create-db.js';
 
@@ -34,6 +35,8 @@ describe('background WAL checkpoints (SQLite, worker thread)', () => {
     expect(seen).toEqual([{ log: r.log, endedAt: expect.any(Number) }]); // the observer hears each run (bench timelines)
     storage.checkpointer!.onRun(null);
     expect(r.busy).toBe(0);
+    // Its thread is named for `top -H` (the worker has run, so it named itself).
+    if (threadNiceReadable) expect(threadIds().map(nameOf)).toContain('kefu-wal');
     expect(r.log).toBeGreaterThan(0);
     expect(r.checkpointed).toBe(r.log); // nobody was reading: every frame copied back
     expect(statSync(join(dir, 'kefu.db')).size).toBeGreaterThan(before);

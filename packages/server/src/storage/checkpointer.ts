@@ -52,6 +52,8 @@ export interface CheckpointResult {
 const WORKER = `
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.module);
+// Named for \`top -H\` (jobs/thread-priority.ts nameThread; this code is eval'd, so the same two lines here).
+try { require('node:fs').writeFileSync('/proc/thread-self/comm', 'kefu-wal'); } catch {}
 const db = new Database(workerData.path, { fileMustExist: true });
 db.pragma('busy_timeout = 1000');
 db.pragma('synchronous = FULL');

@@ -11,3 +11,8 @@ export function niceOf(tid: number): number {
 
 /** This process's threads' kernel ids (Linux). */
 export const threadIds = (): number[] => readdirSync('/proc/self/task').map(Number);
+
+/** The name of thread `tid` of this process (Linux: its comm). */
+export function nameOf(tid: number): string {
+  return readFileSync(`/proc/self/task/${tid}/comm`, 'utf8').trim();
+}

@@ -4,7 +4,7 @@
 import SQLite from 'better-sqlite3';
 import { Kysely } from 'kysely';
 import { parentPort, workerData } from 'node:worker_threads';
-import { lowerThreadPriority, threadTid } from '../../jobs/thread-priority.js';
+import { lowerThreadPriority, nameThread, threadTid } from '../../jobs/thread-priority.js';
 import { FastSqliteDialect } from '../../storage/sqlite-dialect.js';
 import type { Database } from '../../storage/schema.js';
 import { buildFacts, type RollupSettings } from './rollup-facts.js';
@@ -21,6 +21,7 @@ if (!parentPort) throw new Error('rollup.worker must run in a worker thread');
 const port = parentPort;
 // A refresh can wait; the event loop's messages cannot (docs/decisions/0004).
 lowerThreadPriority(threadTid());
+nameThread('kefu-rollup');
 const raw = new SQLite((workerData as { path: string }).path, { readonly: true, fileMustExist: true });
 raw.pragma('busy_timeout = 5000');
 raw.pragma('cache_size = -16384');

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AssistEngine, ClassificationCache, type LibraryRef, type ModelRef, type RunOk, shownItems, type SuggestionItemDto, textKey } from './assist.engine.js';
 import { AssistOffload, type RunRequest } from './assist.offload.js';
 import { BACKGROUND_NICE } from '../../jobs/thread-priority.js';
-import { niceOf, threadNiceReadable } from '../../test/threads.js';
+import { nameOf, niceOf, threadNiceReadable } from '../../test/threads.js';
 
 const TEXTS = ['能便宜点吗', '包邮吗，新疆能发吗', '这双鞋 42 码有货吗', '鞋子开胶了怎么办', '能开发票吗', '不喜欢想退货', '好的谢谢'];
 const tick = () => new Promise<void>((r) => setImmediate(r));
@@ -43,8 +43,11 @@ describe('assist offload (worker thread)', () => {
 
   it('answers classification and ranking from the worker, the same as inline, one message per turn', async () => {
     expect(off.threadId).not.toBeNull();
-    // The worker runs below the event loop's priority (docs/decisions/0004).
-    if (threadNiceReadable) expect(niceOf(off.workerTid!)).toBe(BACKGROUND_NICE);
+    // The worker runs below the event loop's priority (docs/decisions/0004), under its own name for `top -H`.
+    if (threadNiceReadable) {
+      expect(niceOf(off.workerTid!)).toBe(BACKGROUND_NICE);
+      expect(nameOf(off.workerTid!)).toBe('kefu-assist');
+    }
     const reqs: RunRequest[] = TEXTS.map((text) => ({ shopId, lib, model, text, limit: 5 }));
     const batches = off.counts.batches;
     const got = await Promise.all(reqs.map((r) => off.run(r)));

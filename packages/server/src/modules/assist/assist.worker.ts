@@ -4,7 +4,7 @@
 // instead, answers its JSON and ends.
 import type { ScenarioExample } from '@kefu/core';
 import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
-import { lowerThreadPriority, threadTid } from '../../jobs/thread-priority.js';
+import { lowerThreadPriority, nameThread, threadTid } from '../../jobs/thread-priority.js';
 import { AssistEngine, type EngineOp, type RunResult, trainShopModel } from './assist.engine.js';
 
 /** A batch that takes longer than this is answered in parts, so early requests do not wait for the whole batch. */
@@ -37,5 +37,6 @@ if (!parentPort) throw new Error('assist.worker must run in a worker thread');
 const tid = threadTid();
 lowerThreadPriority(tid);
 const job = workerData as { train?: ScenarioExample[] } | null;
+nameThread(job?.train ? 'kefu-train' : 'kefu-assist');
 if (job?.train) parentPort.postMessage(trainShopModel(job.train));
 else serve(parentPort);
