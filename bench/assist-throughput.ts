@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { assistOf, defaultConfig, startServer } from '@kefu/server';
 import WebSocket from 'ws';
-import { cpuProfile, login, metric, result, threadCpuUs, type Bench } from './lib.js';
+import { cpuProfile, login, metric, result, threadCpuUs, threadsCpuByName, type Bench } from './lib.js';
 
 interface DriverConfig {
   url: string;
@@ -149,6 +149,8 @@ export const bench: Bench = {
     /** CPU µs per message of each round: server main thread, assist worker thread, whole server process (main + assist worker + helpers), client process. */
     const cpuOf = () => ({ main: [] as number[], worker: [] as number[], proc: [] as number[], client: [] as number[] });
     const cpu = { off: cpuOf(), on: cpuOf(), unique: cpuOf() };
+    /** The server's threads other than the main one and the assist worker, CPU µs per message of each round, by name. */
+    const byName = { off: new Map<string, number[]>(), on: new Map<string, number[]>(), unique: new Map<string, number[]>() };
     const loads: number[] = [];
     // KEFU_BENCH_ASSIST_PROFILE=<prefix>: CPU profiles of the server's main thread over the timed part of the last round
     // each way, <prefix>-off.cpuprofile and <prefix>-on.cpuprofile (Chrome DevTools; diff them to see what "on" adds).
@@ -186,6 +188,7 @@ export const bench: Bench = {
           let batches0 = svc.offload.counts.batches;
           let cached0 = svc.offload.counts.cachedClassifications;
           let hits0 = svc.ranked.hits;
+          let names0 = threadsCpuByName();
           const res = await drive({ ...cfg, suggestions: mode !== 'off', ...(mode === 'unique' ? { unique: `r${r}-` } : {}) }, () => {
             main0 = threadCpuUs();
             workerCpu0 = threadCpuUs(svc.offload.workerTid);
@@ -194,11 +197,18 @@ export const bench: Bench = {
             batches0 = svc.offload.counts.batches;
             cached0 = svc.offload.counts.cachedClassifications;
             hits0 = svc.ranked.hits;
+            names0 = threadsCpuByName();
             if (profileTo) profile.current = cpuProfile();
           });
           await svc.idle();
           await profile.current?.stop(`${profileTo}-${mode}.cpuprofile`);
           profile.current = null;
+          for (const [name, us] of threadsCpuByName()) {
+            if (name === 'main' || name === 'kefu-assist') continue;
+            const list = byName[mode].get(name) ?? [];
+            list.push((us - (names0.get(name) ?? 0)) / res.messages);
+            byName[mode].set(name, list);
+          }
           const main1 = threadCpuUs();
           const workerCpu1 = threadCpuUs(svc.offload.workerTid);
           const proc = process.cpuUsage(proc0);
@@ -229,9 +239,11 @@ export const bench: Bench = {
     const total = { off: totalOf(cpu.off), on: totalOf(cpu.on), unique: totalOf(cpu.unique) };
     const three = (k: keyof ReturnType<typeof cpuOf>) => `${us(cpu.off[k])} → ${us(cpu.on[k])} → ${us(cpu.unique[k])}`;
     const perMode = rounds * buyers * perBuyer;
+    const names = [...new Set([...byName.off.keys(), ...byName.on.keys(), ...byName.unique.keys()])].sort();
+    const helpers = names.map((n) => `${n === 'node' ? 'node (V8 GC and compiler helpers, libuv pool)' : n} ${['off', 'on', 'unique'].map((m) => us(byName[m as 'off'].get(n) ?? [])).join(' → ')}`).join(', ');
     const cpuNote =
       `CPU per message (median of rounds), off → on → on with unique texts: server main thread ${three('main')}, assist worker thread ${three('worker')}, ` +
-      `server process (main + assist worker + helper threads) ${three('proc')}, client process ${three('client')}; ` +
+      `server process (main + assist worker + helper threads) ${three('proc')} (helper threads by name: ${helpers}), client process ${three('client')}; ` +
       `server + client ${us(total.off)} → ${us(total.on)} → ${us(total.unique)} (CPU-bound on/off estimate ${(median(total.off) / median(total.on)).toFixed(2)}×, unique texts ${(median(total.off) / median(total.unique)).toFixed(2)}×); ` +
       `answered from the main thread's cache of ranked answers (no trip to the worker): ${rankedHits.on} of ${perMode} with the ${TEXTS.length} repeating texts, ${rankedHits.unique} of ${perMode} with unique texts; ` +
       `classifications from the worker engine's cache: ${cached.on} with the repeating texts, ${cached.unique} with unique texts; ` +

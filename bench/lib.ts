@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -101,6 +101,32 @@ export function threadCpuUs(tid: number | null = process.pid): number | null {
   } catch {
     return null;
   }
+}
+
+/**
+ * CPU µs of this process's threads so far, summed by thread name: "main" for the event loop, the names the server's
+ * background threads give themselves (kefu-assist, kefu-rollup, kefu-wal, kefu-train) and "node" for the rest (V8's
+ * GC and compiler helpers, libuv's pool). Empty where /proc is missing.
+ */
+export function threadsCpuByName(): Map<string, number> {
+  const out = new Map<string, number>();
+  let tids: string[];
+  try {
+    tids = readdirSync('/proc/self/task');
+  } catch {
+    return out;
+  }
+  for (const t of tids) {
+    const tid = Number(t);
+    try {
+      const name = tid === process.pid ? 'main' : readFileSync(`/proc/self/task/${tid}/comm`, 'utf8').trim();
+      const us = threadCpuUs(tid);
+      if (us !== null) out.set(name, (out.get(name) ?? 0) + us);
+    } catch {
+      // the thread ended between the listing and the read
+    }
+  }
+  return out;
 }
 
 /**
