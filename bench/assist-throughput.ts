@@ -240,7 +240,7 @@ export const bench: Bench = {
     const three = (k: keyof ReturnType<typeof cpuOf>) => `${us(cpu.off[k])} → ${us(cpu.on[k])} → ${us(cpu.unique[k])}`;
     const perMode = rounds * buyers * perBuyer;
     const names = [...new Set([...byName.off.keys(), ...byName.on.keys(), ...byName.unique.keys()])].sort();
-    const helpers = names.map((n) => `${n === 'node' ? 'node (V8 GC and compiler helpers, libuv pool)' : n} ${['off', 'on', 'unique'].map((m) => us(byName[m as 'off'].get(n) ?? [])).join(' → ')}`).join(', ');
+    const helpers = names.map((n) => `${n === 'node' ? 'node (V8 GC and compiler helpers, libuv pool)' : n} ${(['off', 'on', 'unique'] as const).map((m) => us(byName[m].get(n) ?? [])).join(' → ')}`).join(', ');
     const cpuNote =
       `CPU per message (median of rounds), off → on → on with unique texts: server main thread ${three('main')}, assist worker thread ${three('worker')}, ` +
       `server process (main + assist worker + helper threads) ${three('proc')} (helper threads by name: ${helpers}), client process ${three('client')}; ` +

@@ -26,7 +26,7 @@ export async function runAutoClose(ctx: AppContext, now: number): Promise<{ clos
     // same expression, and only conversations that have had a message.
     const due = await db
       .selectFrom('conversations')
-      .select(['id', 'last_message_at'])
+      .select('id')
       .where('shop_id', '=', shopId)
       .where('status', '=', 'assigned')
       .where(LIST_AT, '<', now - idleMs)

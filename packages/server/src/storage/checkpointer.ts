@@ -115,7 +115,7 @@ export function startCheckpointer(
   // A log frame: a page and its 24-byte header.
   const frameBytes = Number(raw.pragma('page_size', { simple: true })) + 24;
   // Unlike the assist and rollup workers this thread keeps the event loop's priority (docs/decisions/0004): its rounds
-  // are what bounds the log, and it is woken about once a second, not per message.
+  // are what bounds the log, and it is woken a few times a second at most (`CHECK_EVERY_MS`), not per message.
   const worker = new Worker(WORKER, { eval: true, workerData: { module: createRequire(import.meta.url).resolve('better-sqlite3'), path, maxRounds: opts.maxRounds ?? 4 } });
   worker.unref();
   raw.pragma(`wal_autocheckpoint = ${opts.backstopPages ?? 100_000}`);
