@@ -155,6 +155,28 @@ export async function login(base: string, email: string, password: string): Prom
  * A CPU profile of this thread (the server's event loop, when the server runs in the bench process) from now until
  * `stop`, which writes it to `file` (`.cpuprofile`, for Chrome DevTools).
  */
+/**
+ * Samples every allocation (collected ones too) from now until `stop`, which writes a `.heapprofile` (Chrome DevTools,
+ * Memory tab): what the code allocates per message, which is what the scavenger has to deal with.
+ */
+export function heapProfile(keep: 'all' | 'promoted' = 'all'): { stop(file: string): Promise<void> } {
+  const s = new Session();
+  s.connect();
+  s.post('HeapProfiler.enable', () =>
+    s.post('HeapProfiler.startSampling', { samplingInterval: 4096, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: keep === 'all' }),
+  );
+  return {
+    stop: (file) =>
+      new Promise<void>((resolve) =>
+        s.post('HeapProfiler.stopSampling', (err, res) => {
+          if (!err) writeFileSync(file, JSON.stringify(res.profile));
+          s.disconnect();
+          resolve();
+        }),
+      ),
+  };
+}
+
 export function cpuProfile(): { stop(file: string): Promise<void> } {
   const s = new Session();
   s.connect();

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { constants, type IntervalHistogram, monitorEventLoopDelay, performance, PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
 import { defaultConfig, startServer } from '@kefu/server';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { cpuProfile, login, metric, percentile, result, threadCpuUs, watchEventLoopGaps, type Bench } from './lib.js';
+import { cpuProfile, heapProfile, login, metric, percentile, result, threadCpuUs, watchEventLoopGaps, type Bench } from './lib.js';
 import type { DriverConfig, DriverResult } from './realtime/clients.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -189,6 +189,9 @@ export const bench: Bench = {
     // throughput phase with KEFU_BENCH_RT_PROFILE_PHASE=throughput.
     const profileTo = process.env.KEFU_BENCH_RT_PROFILE;
     let profile: ReturnType<typeof cpuProfile> | null = null;
+    // KEFU_BENCH_RT_HEAP=<file>: the allocations of the server's latency phase, sampled (bench/lib.ts heapProfile).
+    const heapTo = process.env.KEFU_BENCH_RT_HEAP;
+    let heap: ReturnType<typeof heapProfile> | null = null;
     const kefuMark = marker('kefu');
     const cpuMarks = {
       kefu: (phase: string) => {
@@ -197,6 +200,8 @@ export const bench: Bench = {
         // The throughput phase's first round only.
         if (profileTo && phase === `${which}-start` && !profile) profile = cpuProfile();
         if (profile && phase === `${which}-end`) void profile.stop(profileTo!);
+        if (heapTo && phase === 'latency-start') heap = heapProfile(process.env.KEFU_BENCH_RT_HEAP_KEEP === 'promoted' ? 'promoted' : 'all');
+        if (heap && heapTo && phase === 'latency-end') void heap.stop(heapTo);
       },
       relay: marker('relay'),
     };
