@@ -155,9 +155,28 @@ export async function login(base: string, email: string, password: string): Prom
  * A CPU profile of this thread (the server's event loop, when the server runs in the bench process) from now until
  * `stop`, which writes it to `file` (`.cpuprofile`, for Chrome DevTools).
  */
+export function cpuProfile(): { stop(file: string): Promise<void> } {
+  const s = new Session();
+  s.connect();
+  // Every 100 µs (V8's default is 1 ms): a timed part of a few hundred milliseconds still gives thousands of samples.
+  s.post('Profiler.enable', () => s.post('Profiler.setSamplingInterval', { interval: 100 }, () => s.post('Profiler.start')));
+  return {
+    stop: (file) =>
+      new Promise<void>((resolve) =>
+        s.post('Profiler.stop', (err, res) => {
+          if (!err) writeFileSync(file, JSON.stringify(res.profile));
+          s.disconnect();
+          resolve();
+        }),
+      ),
+  };
+}
+
 /**
- * Samples every allocation (collected ones too) from now until `stop`, which writes a `.heapprofile` (Chrome DevTools,
- * Memory tab): what the code allocates per message, which is what the scavenger has to deal with.
+ * Samples this thread's allocations from now until `stop`, which writes a `.heapprofile` (Chrome DevTools, Memory tab),
+ * by allocating function. `all`: every allocation, collected ones too — what the scavenger has to deal with. `promoted`:
+ * those no scavenge freed — moved to (or made in) the old generation, or still alive at `stop` — what brings on full
+ * collections.
  */
 export function heapProfile(keep: 'all' | 'promoted' = 'all'): { stop(file: string): Promise<void> } {
   const s = new Session();
@@ -169,23 +188,6 @@ export function heapProfile(keep: 'all' | 'promoted' = 'all'): { stop(file: stri
     stop: (file) =>
       new Promise<void>((resolve) =>
         s.post('HeapProfiler.stopSampling', (err, res) => {
-          if (!err) writeFileSync(file, JSON.stringify(res.profile));
-          s.disconnect();
-          resolve();
-        }),
-      ),
-  };
-}
-
-export function cpuProfile(): { stop(file: string): Promise<void> } {
-  const s = new Session();
-  s.connect();
-  // Every 100 µs (V8's default is 1 ms): a timed part of a few hundred milliseconds still gives thousands of samples.
-  s.post('Profiler.enable', () => s.post('Profiler.setSamplingInterval', { interval: 100 }, () => s.post('Profiler.start')));
-  return {
-    stop: (file) =>
-      new Promise<void>((resolve) =>
-        s.post('Profiler.stop', (err, res) => {
           if (!err) writeFileSync(file, JSON.stringify(res.profile));
           s.disconnect();
           resolve();
