@@ -160,16 +160,7 @@ export function cpuProfile(): { stop(file: string): Promise<void> } {
   s.connect();
   // Every 100 µs (V8's default is 1 ms): a timed part of a few hundred milliseconds still gives thousands of samples.
   s.post('Profiler.enable', () => s.post('Profiler.setSamplingInterval', { interval: 100 }, () => s.post('Profiler.start')));
-  return {
-    stop: (file) =>
-      new Promise<void>((resolve) =>
-        s.post('Profiler.stop', (err, res) => {
-          if (!err) writeFileSync(file, JSON.stringify(res.profile));
-          s.disconnect();
-          resolve();
-        }),
-      ),
-  };
+  return recording(s, (done) => s.post('Profiler.stop', (err, res) => done(err, res?.profile)));
 }
 
 /**
@@ -184,11 +175,16 @@ export function heapProfile(keep: 'all' | 'promoted' = 'all'): { stop(file: stri
   s.post('HeapProfiler.enable', () =>
     s.post('HeapProfiler.startSampling', { samplingInterval: 4096, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: keep === 'all' }),
   );
+  return recording(s, (done) => s.post('HeapProfiler.stopSampling', (err, res) => done(err, res?.profile)));
+}
+
+/** A recording on `s` that `stop` ends (`end` asks the inspector for its result), writing the result to `file` as JSON. */
+function recording(s: Session, end: (done: (err: Error | null, profile: unknown) => void) => void): { stop(file: string): Promise<void> } {
   return {
     stop: (file) =>
       new Promise<void>((resolve) =>
-        s.post('HeapProfiler.stopSampling', (err, res) => {
-          if (!err) writeFileSync(file, JSON.stringify(res.profile));
+        end((err, profile) => {
+          if (!err) writeFileSync(file, JSON.stringify(profile));
           s.disconnect();
           resolve();
         }),

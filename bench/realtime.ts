@@ -201,7 +201,7 @@ export const bench: Bench = {
         if (profileTo && phase === `${which}-start` && !profile) profile = cpuProfile();
         if (profile && phase === `${which}-end`) void profile.stop(profileTo!);
         if (heapTo && phase === 'latency-start') heap = heapProfile(process.env.KEFU_BENCH_RT_HEAP_KEEP === 'promoted' ? 'promoted' : 'all');
-        if (heap && heapTo && phase === 'latency-end') void heap.stop(heapTo);
+        if (heap && phase === 'latency-end') void heap.stop(heapTo!);
       },
       relay: marker('relay'),
     };
