@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { expandSuggestionItems, type SuggestionRefTable } from '@kefu/contracts';
 import { assistOf, defaultConfig, startServer } from '@kefu/server';
 import WebSocket from 'ws';
 import { cpuProfile, login, metric, result, threadCpuUs, threadsCpuByName, type Bench } from './lib.js';
@@ -58,18 +59,23 @@ async function driver(cfg: DriverConfig): Promise<DriverResult> {
   const agent = await open(`${wsBase}/ws/agent`, { cookie: cfg.agentCookie });
   // A message frame always precedes its suggestions frame (suggestions follow the commit), so the ids are known.
   const tpIds = new Set<string>();
+  const refs: SuggestionRefTable = new Map();
   agent.on('message', (data) => {
     const f = JSON.parse(data.toString());
     if (f.type === 'message' && String(f.message.clientId).startsWith('tp-')) {
       tpIds.add(f.message.id);
       delivered++;
       check();
-    } else if (f.type === 'suggestions' && tpIds.has(f.messageId)) {
-      suggested++;
-      check();
+    } else if (f.type === 'suggestions') {
+      // As the workbench does: items already sent on this socket come as numbers and are filled in from the table.
+      if (!expandSuggestionItems(f.items, refs)) errors['client.unknown_ref'] = (errors['client.unknown_ref'] ?? 0) + 1;
+      else if (tpIds.has(f.messageId)) {
+        suggested++;
+        check();
+      }
     }
   });
-  agent.send(JSON.stringify({ type: 'hello', v: 1 }));
+  agent.send(JSON.stringify({ type: 'hello', v: 1, suggestionRefs: true }));
   const buyers: WebSocket[] = [];
   for (let i = 0; i < cfg.buyers; i++) {
     const res = await fetch(`${cfg.url}/api/widget/bootstrap`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ publicKey: cfg.publicKey }) });

@@ -17,6 +17,9 @@ describe('suggested replies (assist)', () => {
 
   it('a buyer asks 能便宜点吗: bargaining replies come first and Alt+1, Enter sends one', async () => {
     const page = await h.newPage();
+    // The suggestions frames as they arrive on the workbench's socket (items already sent come as numbers).
+    const pushed: string[] = [];
+    page.on('websocket', (ws) => ws.on('framereceived', (f) => typeof f.payload === 'string' && f.payload.startsWith('{"type":"suggestions"') && pushed.push(f.payload)));
     await h.login(page);
     await page.goto(`${h.baseUrl}/workbench`);
     await expect.poll(() => page.getByTestId('connection-state').textContent()).toBe('已连接');
@@ -58,6 +61,21 @@ describe('suggested replies (assist)', () => {
     await page.getByTestId('msg-buyer').filter({ hasText: '新疆能发吗' }).waitFor();
     await items.first().waitFor();
     expect(await page.getByTestId('suggestions-scenario').textContent()).toBe('运费');
+    expect(asked).toEqual([]);
+
+    // Asked again, the bargaining replies come as numbers on the socket, and the workbench shows them in full.
+    const before = pushed.length;
+    await buyer.say('能便宜点吗？');
+    await page.getByTestId('msg-buyer').filter({ hasText: '能便宜点吗？' }).waitFor();
+    await expect.poll(() => page.getByTestId('suggestions-scenario').textContent()).toBe('议价');
+    // (The ranking learned from the pick, so the list may differ; items shown before come by number.)
+    await expect.poll(() => pushed.slice(before).some((f) => f.includes('"ref":'))).toBe(true);
+    const again = await items.evaluateAll((els) => els.map((e) => e.getAttribute('data-id') ?? ''));
+    expect(again.some((id) => ids.includes(id))).toBe(true);
+    const texts = await Promise.all(again.map(async (_, i) => ((await items.nth(i).locator('div > div').nth(1).textContent()) ?? '').trim()));
+    expect(texts.every((t) => t.length > 5)).toBe(true);
+    const shown = await h.server.ctx.storage.db.selectFrom('quick_replies').select(['id', 'text']).where('id', 'in', again).execute();
+    for (const r of shown) expect(texts[again.indexOf(r.id)]).toBe(r.text.replace('{买家称呼}', '亲'));
     expect(asked).toEqual([]);
   });
 

@@ -1,4 +1,5 @@
 // Client driver for bench/realtime.ts, run in its own process so clients do not share the server's event loop.
+import { expandSuggestionItems, type SuggestionRefTable } from '@kefu/contracts';
 import { appendFileSync } from 'node:fs';
 import WebSocket from 'ws';
 import { watchEventLoopGaps } from '../lib.js';
@@ -84,8 +85,11 @@ async function run(cfg: DriverConfig): Promise<DriverResult> {
     if (f.type === 'ack') acks.get(f.clientId)?.();
     else if (f.type === 'error') errors[f.code] = (errors[f.code] ?? 0) + 1;
   };
+  // As the workbench does (socket.ts): suggestion items already sent on the socket come as numbers, filled in from here.
+  const refs: SuggestionRefTable = new Map();
   const onAgentFrame = (data: WebSocket.RawData) => {
     const f = JSON.parse(data.toString());
+    if (f.type === 'suggestions' && !expandSuggestionItems(f.items, refs)) errors['client.unknown_ref'] = (errors['client.unknown_ref'] ?? 0) + 1;
     if (f.type !== 'message') return;
     const id: string = f.message.clientId;
     if (id.startsWith('tp-')) {
@@ -102,7 +106,7 @@ async function run(cfg: DriverConfig): Promise<DriverResult> {
   const agents = await Promise.all(
     (cfg.mode === 'kefu' ? cfg.agentCookies ?? [] : ['', '']).map(async (cookie) => {
       const ws = await open(`${wsBase}${cfg.mode === 'kefu' ? '/ws/agent' : '/agent'}`, cookie ? { cookie } : {});
-      ws.send(JSON.stringify({ type: 'hello', v: 1 }));
+      ws.send(JSON.stringify({ type: 'hello', v: 1, suggestionRefs: true }));
       return ws;
     }),
   );

@@ -142,6 +142,11 @@ export const HelloFrame = z.object({
   resume: Resume.optional(),
   /** Agents only: the status the agent picked on this browser. Without it, an offline agent comes online on connect. */
   status: z.enum(AGENT_STATUSES).optional(),
+  /**
+   * Agents only: `suggestions` frames on this socket may name an item already sent on it by number (`def` / `ref`,
+   * `expandSuggestionItems`) instead of repeating it. Applies from this hello on, for the rest of the connection.
+   */
+  suggestionRefs: z.boolean().optional(),
 });
 export const TypingFrame = z.object({ type: z.literal('typing'), conversationId: Id, on: z.boolean() });
 export const ReadFrame = z.object({ type: z.literal('read'), conversationId: Id, seq: Seq });
@@ -243,6 +248,40 @@ export const SuggestionsFrame = z.object({
   autoAnswered: z.string().optional(),
 });
 export type SuggestionsFrame = z.infer<typeof SuggestionsFrame>;
+export type SuggestionItem = SuggestionsFrame['items'][number];
+
+/** Items of a socket's `suggestions` frames kept by number (see `expandSuggestionItems`); one per connection. */
+export type SuggestionRefTable = Map<number, SuggestionItem>;
+
+/**
+ * Most suggestions repeat: the same questions get the same ranked replies, for every buyer. On a socket whose hello
+ * asked for `suggestionRefs`, an item of a `suggestions` frame comes either whole with `def: n` (keep it as item n,
+ * replacing what n held) or as `{ ref: n, reasons }` (item n as last defined on this socket, with this ranking's
+ * reasons). Numbers are per connection and start empty; frames arrive in the order the server numbered them, so a
+ * `ref` always names a `def` already received. Returns the frame's items in full (updating `table`), or null when a
+ * `ref` is unknown (a client bug: drop the frame and fetch the suggestions over REST).
+ */
+export function expandSuggestionItems(items: readonly unknown[], table: SuggestionRefTable): SuggestionItem[] | null {
+  const out: SuggestionItem[] = [];
+  for (const raw of items) {
+    if (typeof raw !== 'object' || raw === null) return null;
+    const it = raw as { ref?: unknown; def?: unknown; reasons?: unknown };
+    if (typeof it.ref === 'number') {
+      const have = table.get(it.ref);
+      if (!have) return null;
+      out.push({ ...have, reasons: Array.isArray(it.reasons) ? (it.reasons as string[]) : [] });
+      continue;
+    }
+    if (typeof it.def === 'number') {
+      const { def, ...item } = it as SuggestionItem & { def: number };
+      table.set(def, item);
+      out.push(item);
+      continue;
+    }
+    out.push(raw as SuggestionItem);
+  }
+  return out;
+}
 
 /** Every frame an agent socket may receive. */
 export const AgentServerFrame = z.discriminatedUnion('type', [

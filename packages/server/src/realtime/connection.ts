@@ -4,6 +4,7 @@ import type { WebSocket } from 'ws';
 import type { AuthContext } from '../http/auth.js';
 import type { BuyerPrincipal } from '../modules/conversations/buyer-token.js';
 import { newId } from '../storage/ids.js';
+import type { ItemRefs } from './item-refs.js';
 import { TokenBucket } from './token-bucket.js';
 
 /**
@@ -55,6 +56,8 @@ export class Connection {
   readonly id = newId('ws');
   readonly streams = new Map<string, Stream>();
   readonly bucket: TokenBucket;
+  /** Agents whose hello asked for `suggestionRefs`: the suggestion items already sent on this socket. */
+  itemRefs: ItemRefs | null = null;
   lastSeen: number;
   closed = false;
   /** Frames are handled one after another so a client's sends keep their order. */

@@ -18,6 +18,7 @@ import type { BuyerPrincipal } from '../modules/conversations/buyer-token.js';
 import { Connection } from './connection.js';
 import { startHeartbeat } from './heartbeat.js';
 import { Hub } from './hub.js';
+import { ItemRefs } from './item-refs.js';
 
 export interface GatewayOptions {
   maxBufferedBytes?: number;
@@ -176,6 +177,8 @@ export function startGateway(app: FastifyInstance, ctx: AppContext, opts: Gatewa
           conn.sendObj({ type: 'pong', ...(frame.t !== undefined ? { t: frame.t } : {}) });
           return;
         case 'hello':
+          // Numbering starts with this hello and is never turned off: the client's table and this one stay in step.
+          if (frame.suggestionRefs && conn.role === 'agent' && !conn.itemRefs) conn.itemRefs = new ItemRefs();
           return await onHello(conn, frame.resume ?? {}, frame.status);
         case 'send':
           return await onSend(conn, frame);

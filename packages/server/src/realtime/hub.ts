@@ -158,9 +158,15 @@ export class Hub {
     }
   }
 
-  /** Sends a frame to the agent sockets of a shop in this process: all of them, or only those of `agentIds` (assist suggestions). */
-  pushToAgents(shopId: string, frame: Frame, agentIds?: readonly string[]): void {
-    for (const c of this.agentsByShop.get(shopId) ?? []) if (!agentIds || (c.auth && agentIds.includes(c.auth.agent.id))) c.send(frame);
+  /**
+   * Sends a frame to the agent sockets of a shop in this process: all of them, or only those of `agentIds` (assist
+   * suggestions). A function makes each socket's frame just before it is written (`Connection.itemRefs`).
+   */
+  pushToAgents(shopId: string, frame: Frame | ((c: Connection) => Frame), agentIds?: readonly string[]): void {
+    for (const c of this.agentsByShop.get(shopId) ?? []) {
+      if (agentIds && !(c.auth && agentIds.includes(c.auth.agent.id))) continue;
+      if (!c.closed) c.send(typeof frame === 'function' ? frame(c) : frame);
+    }
   }
 
   private toAgents(shopId: string, frame: string): void {

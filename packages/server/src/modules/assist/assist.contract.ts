@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { agentSocket, bootstrapBuyer, buyerSay, buyerSocket, eventually, makeAgent, makeShop, type TestShop, type WsClient } from '../../realtime/test/chat-harness.js';
+import { expandSuggestionItems, type SuggestionRefTable } from '@kefu/contracts';
+import { agentSocket, bootstrapBuyer, buyerSay, buyerSocket, eventually, makeAgent, makeShop, type TestShop, WsClient } from '../../realtime/test/chat-harness.js';
 import { ApiClient, type Engine, startTestServer, type TestServer } from '../../test/harness.js';
 import { assistOf } from './assist.routes.js';
 
@@ -181,6 +182,37 @@ export function assistContract(engine: Engine, opts: { full?: boolean } = {}): v
       expect((await agent.post(`/api/shops/${outdoor}/suggestions/feedback`, { conversationId: ack.conversationId, shownIds: [frame.items[0].id], pickedId: frame.items[0].id })).status).toBe(204);
       a.close();
       b.close();
+    });
+
+    it('names suggestion items a socket already has by number when it asks for that; other sockets get them whole', async () => {
+      const pk = await server.ctx.storage.db.selectFrom('shops').select('public_key').where('id', '=', outdoor).executeTakeFirstOrThrow();
+      const shop = { id: outdoor, publicKey: pk.public_key, orgId: '' } as TestShop;
+      const numbered = await WsClient.open(`${server.url.replace(/^http/, 'ws')}/ws/agent`, { cookie: agent.cookie });
+      numbered.send({ type: 'hello', v: 1, suggestionRefs: true });
+      await numbered.next((f) => f.type === 'welcome');
+      const plain = await agentSocket(server, { cookie: agent.cookie } as never);
+      const table: SuggestionRefTable = new Map();
+      const both = async (text: string) => {
+        const b = await buyerSocket(server, await bootstrapBuyer(server, shop));
+        const ack = await buyerSay(b, text);
+        const whole = await plain.next((f) => f.type === 'suggestions' && f.messageId === ack.id);
+        const wire = await numbered.next((f) => f.type === 'suggestions' && f.messageId === ack.id);
+        b.close();
+        expect(whole.items.length).toBeGreaterThan(0);
+        expect({ ...wire, items: expandSuggestionItems(wire.items, table) }).toEqual(whole);
+        return wire.items as Array<{ ref?: number; def?: number }>;
+      };
+      // Two buyers, the same question: the second frame carries numbers only.
+      const first = await both('能不能便宜一点呀');
+      expect(first.every((i) => typeof i.def === 'number')).toBe(true);
+      const second = await both('能不能便宜一点呀');
+      expect(second.map((i) => i.ref)).toEqual(first.map((i) => i.def));
+      expect(second.every((i) => i.def === undefined && Object.keys(i).join() === 'ref,reasons')).toBe(true);
+      // Another question: its new items come whole, under new numbers.
+      const third = await both('发什么快递，几天能到');
+      expect(third.some((i) => typeof i.def === 'number' && !first.some((f) => f.def === i.def))).toBe(true);
+      numbered.close();
+      plain.close();
     });
 
     it('answers automatically only when the shop turned it on', async () => {

@@ -7,6 +7,7 @@ import { assertRole, assertShopAccess, type AuthContext } from '../../http/auth.
 import { AppError } from '../../http/errors.js';
 import { route } from '../../http/route.js';
 import { newId } from '../../storage/ids.js';
+import type { Connection } from '../../realtime/connection.js';
 import { gatewayOf } from '../../realtime/plugin.js';
 import { decodeText } from './assist.csv.js';
 import { LIBRARY_LIMITS, readCsvReplies, readJsonReplies, repliesToCsv, repliesToJson, ReplyBody, type ReplyInput, ReplyPatch, Scenario } from './assist.library.js';
@@ -133,9 +134,13 @@ export function assistRoutes(app: FastifyInstance, ctx: AppContext): void {
     await svc.close();
   });
   // Suggestions reach the agent sockets of this process (the event arrives from every process in scaled mode).
+  // A socket that asked for `suggestionRefs` gets the items it already has as numbers (realtime/item-refs.ts).
   const offPush = ctx.events.on(ASSIST_EVENTS.suggestions, (e) => {
     const p = e.payload as SuggestionsEvent;
-    gatewayOf(ctx)?.hub.pushToAgents(e.shopId ?? '', p.json, p.agentIds.length ? p.agentIds : undefined);
+    const [from, to] = p.items ?? [0, 0];
+    // (`items` absent: an event from a process of an older version, in scaled mode: whole frames.)
+    const frame = (c: Connection) => (c.itemRefs && to > from ? `${p.json.slice(0, from)}${c.itemRefs.encode(p.json.slice(from, to))}${p.json.slice(to)}` : p.json);
+    gatewayOf(ctx)?.hub.pushToAgents(e.shopId ?? '', frame, p.agentIds.length ? p.agentIds : undefined);
   });
   ctx.onClose.push(offPush);
   // Start the assist worker (it trains the shared default model) off the first message's path.

@@ -44,6 +44,8 @@ export interface SuggestionsEvent {
   agentIds: string[];
   /** The `suggestions` frame (`SuggestionsDto`) as JSON text, ready for the sockets. */
   json: string;
+  /** Where the `items` array is in `json` (start, end): a socket with `suggestionRefs` gets it through its `ItemRefs`. */
+  items?: [number, number];
 }
 
 /** A computed frame kept in parts: its items stay JSON text (built by the worker) until the frame is sent. */
@@ -559,7 +561,7 @@ export class AssistService {
     const { pushed } = r;
     if (pushed.shown) remember(this.pending, pushed.conversationId, pushed.shown, MAX_PENDING);
     else this.pending.delete(pushed.conversationId);
-    this.ctx.events.emit<SuggestionsEvent>(ASSIST_EVENTS.suggestions, pushed.shopId, { agentIds: r.agentId ? [r.agentId] : [], json: frameJson(pushed) });
+    this.ctx.events.emit<SuggestionsEvent>(ASSIST_EVENTS.suggestions, pushed.shopId, { agentIds: r.agentId ? [r.agentId] : [], ...frameJson(pushed) });
   }
 
   private async autoAnswer(r: Computed): Promise<void> {
@@ -675,10 +677,11 @@ function addOrder(o: Order, vars: Vars): void {
   }
 }
 
-/** The pushed `suggestions` frame as JSON text, put together around the items' JSON from the worker. */
-function frameJson(p: Pushed): string {
+/** The pushed `suggestions` frame as JSON text, put together around the items' JSON from the worker, and where those are in it. */
+function frameJson(p: Pushed): { json: string; items: [number, number] } {
   const auto = p.autoAnswered ? `,"autoAnswered":${JSON.stringify(p.autoAnswered)}` : '';
-  return `{"type":"suggestions","conversationId":${JSON.stringify(p.conversationId)},"messageId":${JSON.stringify(p.messageId)},"seq":${p.seq},"scenario":"${p.scenario}","confidence":${p.confidence},"items":${p.items}${auto}}`;
+  const head = `{"type":"suggestions","conversationId":${JSON.stringify(p.conversationId)},"messageId":${JSON.stringify(p.messageId)},"seq":${p.seq},"scenario":"${p.scenario}","confidence":${p.confidence},"items":`;
+  return { json: `${head}${p.items}${auto}}`, items: [head.length, head.length + p.items.length] };
 }
 
 function round(x: number): number {

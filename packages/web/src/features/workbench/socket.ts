@@ -1,4 +1,4 @@
-import type { AgentClientFrame, AgentServerFrame, AgentStatus } from '@kefu/contracts';
+import { type AgentClientFrame, type AgentServerFrame, type AgentStatus, expandSuggestionItems, type SuggestionRefTable } from '@kefu/contracts';
 
 export type SocketState = 'connecting' | 'open' | 'closed';
 
@@ -89,9 +89,11 @@ export class AgentSocket {
     this.ws = ws;
     // The server answers every hello with a welcome; only the first one of a connection is a (re)connect.
     let greeted = false;
+    // Suggestion items this socket has received, by number (`suggestionRefs`): a new connection starts empty, as the server's does.
+    const refs: SuggestionRefTable = new Map();
     ws.onopen = () => {
       const status = this.opts.status?.();
-      ws.send(JSON.stringify({ type: 'hello', v: 1, resume: this.opts.resume(), ...(status ? { status } : {}) } satisfies AgentClientFrame));
+      ws.send(JSON.stringify({ type: 'hello', v: 1, resume: this.opts.resume(), suggestionRefs: true, ...(status ? { status } : {}) } satisfies AgentClientFrame));
     };
     ws.onmessage = (ev: MessageEvent) => {
       if (typeof ev.data !== 'string') return;
@@ -103,6 +105,12 @@ export class AgentSocket {
       }
       if (typeof frame !== 'object' || frame === null || typeof frame.type !== 'string') return;
       this.alive();
+      if (frame.type === 'suggestions') {
+        const items = Array.isArray(frame.items) ? expandSuggestionItems(frame.items, refs) : null;
+        // A number this socket never received: drop the frame (the suggestions pane then asks over REST).
+        if (!items) return;
+        frame = { ...frame, items };
+      }
       if (frame.type === 'pong') return;
       if (frame.type === 'welcome' && !greeted) {
         greeted = true;

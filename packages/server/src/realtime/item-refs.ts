@@ -1,0 +1,90 @@
+/**
+ * Server side of `suggestionRefs` (docs/REALTIME.md; the client side is `expandSuggestionItems` in @kefu/contracts):
+ * the items of `suggestions` frames already sent on one agent socket, by number. Suggestions repeat — the same
+ * questions get the same ranked replies, for buyer after buyer — and an item is ~300 bytes of Chinese text that the
+ * socket would otherwise carry again and the browser decode and parse again. An item sent again goes as
+ * `{"ref":n,"reasons":[…]}`: the reasons belong to the ranking of each buyer message, so they always come along.
+ */
+export class ItemRefs {
+  private readonly byItem = new Map<string, number>();
+  private readonly slots: string[] = [];
+  /** Once full, the slot given to the next new item: the oldest one (first in, first out). */
+  private next = 0;
+
+  constructor(readonly capacity = ITEM_REFS_CAPACITY) {}
+
+  get size(): number {
+    return this.byItem.size;
+  }
+
+  /**
+   * The items array of a frame (`[{"id":…},…]` as the assist engine writes it) for this socket: an item it already has
+   * (all but its reasons the same) becomes `{"ref":n,"reasons":[…]}`, a new one is sent whole with `"def":n` first and
+   * kept. Call it only for a frame that is then
+   * written to the socket, in the order they are written: the client numbers the items as it receives them.
+   */
+  encode(items: string): string {
+    if (!items.startsWith(ITEM_START, 1) || items.charCodeAt(0) !== 0x5b /* [ */) return items;
+    let out = '[';
+    let start = 1;
+    for (let first = true; ; first = false) {
+      const at = items.indexOf(ITEM_SEP, start);
+      const item = at < 0 ? items.slice(start, items.length - 1) : items.slice(start, at + 1);
+      // The reasons are the ranking's, for this buyer message (the words it shares with the reply, 常被选用 …): they
+      // travel with every frame, and the item is known by the rest.
+      let key = item;
+      let reasons = '';
+      const r = item.indexOf(REASONS);
+      const end = r < 0 ? -1 : arrayEnd(item, r + REASONS.length - 1);
+      if (end > 0) {
+        key = item.slice(0, r) + item.slice(end + 1);
+        reasons = `,${item.slice(r + 1, end + 1)}`;
+      }
+      const have = this.byItem.get(key);
+      out += have !== undefined ? `${first ? '' : ','}{"ref":${have}${reasons}}` : `${first ? '' : ','}{"def":${this.keep(key)},${item.slice(1)}`;
+      if (at < 0) return `${out}]`;
+      start = at + 2;
+    }
+  }
+
+  private keep(item: string): number {
+    let n: number;
+    if (this.slots.length < this.capacity) {
+      n = this.slots.length;
+      this.slots.push(item);
+    } else {
+      n = this.next;
+      this.byItem.delete(this.slots[n]!);
+      this.slots[n] = item;
+      this.next = (n + 1) % this.capacity;
+    }
+    this.byItem.set(item, n);
+    return n;
+  }
+}
+
+/** Items kept per socket: a few scenarios' worth of replies (~300 bytes each, so ~80 KB a socket at most). */
+export const ITEM_REFS_CAPACITY = 256;
+
+/**
+ * Every item begins `{"id":` (engine `itemJson`). Inside a JSON string a quote is always escaped (`\"`), so `},{"id":`
+ * can only be the boundary between two items, never text within one.
+ */
+const ITEM_START = '{"id":';
+const ITEM_SEP = `},${ITEM_START}`;
+/** Likewise, `,"reasons":[` can only be the field itself. */
+const REASONS = ',"reasons":[';
+
+/** Index of the `]` closing the array that opens at `open`, skipping over its strings; -1 if there is none. */
+function arrayEnd(s: string, open: number): number {
+  let inString = false;
+  for (let i = open + 1; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c /* \ */) i++;
+      else if (c === 0x22 /* " */) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5d /* ] */) return i;
+  }
+  return -1;
+}
