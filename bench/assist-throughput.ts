@@ -75,7 +75,8 @@ async function driver(cfg: DriverConfig): Promise<DriverResult> {
       }
     }
   });
-  agent.send(JSON.stringify({ type: 'hello', v: 1, suggestionRefs: true }));
+  // KEFU_BENCH_SUGGESTION_REFS=0: whole items in every frame (what a client that does not ask gets), for comparison.
+  agent.send(JSON.stringify({ type: 'hello', v: 1, suggestionRefs: process.env.KEFU_BENCH_SUGGESTION_REFS !== '0' }));
   const buyers: WebSocket[] = [];
   for (let i = 0; i < cfg.buyers; i++) {
     const res = await fetch(`${cfg.url}/api/widget/bootstrap`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ publicKey: cfg.publicKey }) });
