@@ -106,7 +106,7 @@ async function run(cfg: DriverConfig): Promise<DriverResult> {
   const agents = await Promise.all(
     (cfg.mode === 'kefu' ? cfg.agentCookies ?? [] : ['', '']).map(async (cookie) => {
       const ws = await open(`${wsBase}${cfg.mode === 'kefu' ? '/ws/agent' : '/agent'}`, cookie ? { cookie } : {});
-      ws.send(JSON.stringify({ type: 'hello', v: 1, suggestionRefs: true }));
+      ws.send(JSON.stringify({ type: 'hello', v: 1, suggestionRefs: process.env.KEFU_BENCH_SUGGESTION_REFS !== '0' }));
       return ws;
     }),
   );
