@@ -20,8 +20,8 @@ export class ItemRefs {
   /**
    * The items array of a frame (`[{"id":…},…]` as the assist engine writes it) for this socket: an item it already has
    * (all but its reasons the same) becomes `{"ref":n,"reasons":[…]}`, a new one is sent whole with `"def":n` first and
-   * kept. Call it only for a frame that is then
-   * written to the socket, in the order they are written: the client numbers the items as it receives them.
+   * kept. Call it only for a frame that is then written to the socket, in the order they are written: the client
+   * numbers the items as it receives them.
    */
   encode(items: string): string {
     if (!items.startsWith(ITEM_START, 1) || items.charCodeAt(0) !== 0x5b /* [ */) return items;
