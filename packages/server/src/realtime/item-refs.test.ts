@@ -41,6 +41,25 @@ describe('ItemRefs (suggestion items by number on one socket)', () => {
     expect(expandSuggestionItems(JSON.parse(refs.encode(json(tricky))), table)).toEqual(tricky);
   });
 
+  it('encodes a repeated array once, and again when one of its numbers was given to another item', () => {
+    const refs = new ItemRefs(2);
+    const table: SuggestionRefTable = new Map();
+    const ab = json([item(1), item(2)]);
+    const send = (items: string) => expandSuggestionItems(JSON.parse(refs.encode(items)), table);
+    expect(send(ab)).toEqual([item(1), item(2)]);
+    const byNumber = refs.encode(ab);
+    expect(JSON.parse(byNumber)).toEqual([{ ref: 0, reasons: ['场景：议价'] }, { ref: 1, reasons: ['场景：议价'] }]);
+    // Kept: the same text again (another string with the same characters) gets the same encoding.
+    expect(refs.encode(`${ab} `.trimEnd())).toBe(byNumber);
+    expect(expandSuggestionItems(JSON.parse(byNumber), table)).toEqual([item(1), item(2)]);
+    // Item 3 takes number 0 from item 1: the kept encoding of [1, 2] would now name item 3.
+    expect(send(json([item(3)]))).toEqual([item(3)]);
+    const after = JSON.parse(refs.encode(ab)) as Array<{ ref?: number; def?: number }>;
+    // Item 1 is new again (number 1, the oldest), which pushes item 2 out, so item 2 comes whole too (number 0).
+    expect(after.map((x) => (x.def !== undefined ? `def ${x.def}` : `ref ${x.ref}`))).toEqual(['def 1', 'def 0']);
+    expect(expandSuggestionItems(after, table)).toEqual([item(1), item(2)]);
+  });
+
   it('leaves an empty list and anything not shaped like engine items as it is', () => {
     const refs = new ItemRefs();
     expect(refs.encode('[]')).toBe('[]');

@@ -137,9 +137,8 @@ export function assistRoutes(app: FastifyInstance, ctx: AppContext): void {
   // A socket that asked for `suggestionRefs` gets the items it already has as numbers (realtime/item-refs.ts).
   const offPush = ctx.events.on(ASSIST_EVENTS.suggestions, (e) => {
     const p = e.payload as SuggestionsEvent;
-    const [from, to] = p.items ?? [0, 0];
-    // (`items` absent: an event from a process of an older version, in scaled mode: whole frames.)
-    const frame = (c: Connection) => (c.itemRefs && to > from ? `${p.json.slice(0, from)}${c.itemRefs.encode(p.json.slice(from, to))}${p.json.slice(to)}` : p.json);
+    let whole: string | null = null;
+    const frame = (c: Connection) => (c.itemRefs ? `${p.head}${c.itemRefs.encode(p.items)}${p.tail}` : (whole ??= `${p.head}${p.items}${p.tail}`));
     gatewayOf(ctx)?.hub.pushToAgents(e.shopId ?? '', frame, p.agentIds.length ? p.agentIds : undefined);
   });
   ctx.onClose.push(offPush);

@@ -42,10 +42,14 @@ export interface SuggestionsDto {
 export interface SuggestionsEvent {
   /** Agents to reach; empty = every agent of the shop. */
   agentIds: string[];
-  /** The `suggestions` frame (`SuggestionsDto`) as JSON text, ready for the sockets. */
-  json: string;
-  /** Where the `items` array is in `json` (start, end): a socket with `suggestionRefs` gets it through its `ItemRefs`. */
-  items?: [number, number];
+  /**
+   * The `suggestions` frame (`SuggestionsDto`) as JSON text in three parts, `head + items + tail`: the `items` array
+   * apart, because a socket with `suggestionRefs` gets it through its `ItemRefs`, and a repeated question's items are
+   * the very string sent before (the ranked answers are kept), which that socket then finds without reading it again.
+   */
+  head: string;
+  items: string;
+  tail: string;
 }
 
 /** A computed frame kept in parts: its items stay JSON text (built by the worker) until the frame is sent. */
@@ -561,7 +565,7 @@ export class AssistService {
     const { pushed } = r;
     if (pushed.shown) remember(this.pending, pushed.conversationId, pushed.shown, MAX_PENDING);
     else this.pending.delete(pushed.conversationId);
-    this.ctx.events.emit<SuggestionsEvent>(ASSIST_EVENTS.suggestions, pushed.shopId, { agentIds: r.agentId ? [r.agentId] : [], ...frameJson(pushed) });
+    this.ctx.events.emit<SuggestionsEvent>(ASSIST_EVENTS.suggestions, pushed.shopId, frameParts(r.agentId ? [r.agentId] : [], pushed));
   }
 
   private async autoAnswer(r: Computed): Promise<void> {
@@ -677,11 +681,10 @@ function addOrder(o: Order, vars: Vars): void {
   }
 }
 
-/** The pushed `suggestions` frame as JSON text, put together around the items' JSON from the worker, and where those are in it. */
-function frameJson(p: Pushed): { json: string; items: [number, number] } {
-  const auto = p.autoAnswered ? `,"autoAnswered":${JSON.stringify(p.autoAnswered)}` : '';
+/** The pushed `suggestions` frame as JSON text, in parts around the items' JSON from the worker (or the kept ranking). */
+function frameParts(agentIds: string[], p: Pushed): SuggestionsEvent {
   const head = `{"type":"suggestions","conversationId":${JSON.stringify(p.conversationId)},"messageId":${JSON.stringify(p.messageId)},"seq":${p.seq},"scenario":"${p.scenario}","confidence":${p.confidence},"items":`;
-  return { json: `${head}${p.items}${auto}}`, items: [head.length, head.length + p.items.length] };
+  return { agentIds, head, items: p.items, tail: p.autoAnswered ? `,"autoAnswered":${JSON.stringify(p.autoAnswered)}}` : '}' };
 }
 
 function round(x: number): number {
