@@ -184,6 +184,44 @@ export function assistContract(engine: Engine, opts: { full?: boolean } = {}): v
       b.close();
     });
 
+    it('stores a repeated question with its scenario as it is written; a conversation takes its latest classified message\'s', async () => {
+      const svc = assistOf(server.ctx);
+      const db = server.ctx.storage.db;
+      const pk = await db.selectFrom('shops').select('public_key').where('id', '=', outdoor).executeTakeFirstOrThrow();
+      const shop = { id: outdoor, publicKey: pk.public_key, orgId: '' } as TestShop;
+      const a = await agentSocket(server, { cookie: agent.cookie } as never);
+      const text = '这双鞋子包邮吗亲';
+      const scenarioOf = async (id: string) => (await db.selectFrom('messages').select('scenario').where('id', '=', id).executeTakeFirstOrThrow()).scenario;
+      const b1 = await buyerSocket(server, await bootstrapBuyer(server, shop));
+      const first = await buyerSay(b1, text);
+      await a.next((f) => f.type === 'suggestions' && f.messageId === first.id);
+      expect(svc.knownScenario(outdoor, text)).toBe('shipping_fee');
+      expect(svc.knownScenario(fashion, text)).toBeNull();
+
+      // Another buyer asks the same: the row has its scenario when the message is acknowledged (no write afterwards).
+      const b2 = await buyerSocket(server, await bootstrapBuyer(server, shop));
+      const again = await buyerSay(b2, text);
+      expect(await scenarioOf(again.id)).toBe('shipping_fee');
+      await a.next((f) => f.type === 'suggestions' && f.messageId === again.id && f.scenario === 'shipping_fee');
+
+      // A new question (classified in the worker, its scenario written later) and right behind it the known one: the
+      // conversation ends with the later message's scenario, not the one written last.
+      const b3 = await buyerSocket(server, await bootstrapBuyer(server, shop));
+      const hello = await buyerSay(b3, '在吗');
+      // Routed first (routing gives a new session the scenario of its first text).
+      await eventually(async () => (await db.selectFrom('conversations').select('status').where('id', '=', hello.conversationId).executeTakeFirstOrThrow()).status !== 'open');
+      const [fresh, known] = await Promise.all([buyerSay(b3, '鞋底会不会开胶呀老板'), buyerSay(b3, text)]);
+      expect(known.seq).toBeGreaterThan(fresh.seq);
+      expect(await scenarioOf(known.id)).toBe('shipping_fee');
+      await a.next((f) => f.type === 'suggestions' && f.messageId === known.id);
+      await svc.idle();
+      const freshScenario = await scenarioOf(fresh.id);
+      expect(freshScenario).toBeTruthy();
+      expect(freshScenario).not.toBe('shipping_fee');
+      expect((await db.selectFrom('conversations').select('scenario').where('id', '=', known.conversationId).executeTakeFirstOrThrow()).scenario).toBe('shipping_fee');
+      for (const c of [a, b1, b2, b3]) c.close();
+    });
+
     it('names suggestion items a socket already has by number when it asks for that; other sockets get them whole', async () => {
       const pk = await server.ctx.storage.db.selectFrom('shops').select('public_key').where('id', '=', outdoor).executeTakeFirstOrThrow();
       const shop = { id: outdoor, publicKey: pk.public_key, orgId: '' } as TestShop;

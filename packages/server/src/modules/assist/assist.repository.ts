@@ -257,29 +257,42 @@ export class AssistRepository {
   /**
    * Stores message and conversation scenarios: one UPDATE … FROM (VALUES …) per table and chunk (same SQL on SQLite and
    * PostgreSQL; a join on the primary key, where the former UPDATE … CASE compared every row with every branch).
+   *
+   * A conversation's scenario is its latest classified buyer message's. Updates are written as they come, which is
+   * not always message order (a repeated question is stored with its scenario at once — `AppendInput.scenario` —, a
+   * new one waits for the worker): per conversation the update with the highest `seq` is taken, and it is skipped when
+   * a later buyer message of the conversation already has a scenario.
    */
-  async setScenarios(updates: ReadonlyArray<{ shopId: string; conversationId: string; messageId: string; scenario: string }>): Promise<void> {
+  async setScenarios(updates: ReadonlyArray<{ shopId: string; conversationId: string; messageId: string; seq: number; scenario: string }>): Promise<void> {
     if (!updates.length) return;
-    const convs = new Map<string, string>();
-    for (const u of updates) convs.set(u.conversationId, u.scenario);
-    const messages: string[] = [];
+    const convs = new Map<string, { seq: number; scenario: string }>();
+    for (const u of updates) {
+      const have = convs.get(u.conversationId);
+      if (!have || have.seq < u.seq) convs.set(u.conversationId, u);
+    }
+    const messages: unknown[] = [];
     for (const u of updates) messages.push(u.messageId, u.scenario);
-    const conversations: string[] = [];
-    for (const [id, scenario] of convs) conversations.push(id, scenario);
+    const conversations: unknown[] = [];
+    for (const [id, u] of convs) conversations.push(id, u.scenario, u.seq);
     // Statement text with placeholders, without the query builder: building and compiling two values per message cost
     // more than the update itself. Power-of-two pieces keep the texts few, so they stay prepared.
     await this.db.transaction().execute(async (trx) => {
-      for (const [table, params] of [['messages', messages], ['conversations', conversations]] as const) {
-        for (const [start, rows] of pieces(params.length / 2, SCENARIO_CHUNK)) {
-          await trx.executeQuery(rawQuery(trx, scenarioUpdate(table, rows), params.slice(start * 2, (start + rows) * 2)));
+      for (const [table, params, width] of [['messages', messages, 2], ['conversations', conversations, 3]] as const) {
+        for (const [start, rows] of pieces(params.length / width, SCENARIO_CHUNK)) {
+          await trx.executeQuery(rawQuery(trx, scenarioUpdate(table, rows), params.slice(start * width, (start + rows) * width)));
         }
       }
     });
   }
 }
 
-/** `update <table> set scenario … from (values (?, ?), …)` for `rows` rows. */
+/** `update <table> set scenario … from (values (?, ?[, ?]), …)` for `rows` rows. */
 const scenarioUpdate = (table: 'messages' | 'conversations', rows: number): string =>
-  sqlText(`assist:scenario:${table}:${rows}`, () => `update ${table} set scenario = v.column2 from (values ${tuples(rows, 2)}) as v where "${table}".id = v.column1`);
+  sqlText(`assist:scenario:${table}:${rows}`, () =>
+    table === 'messages'
+      ? `update messages set scenario = v.column2 from (values ${tuples(rows, 2)}) as v where messages.id = v.column1`
+      : `update conversations set scenario = v.column2 from (values ${tuples(rows, 3)}) as v where conversations.id = v.column1 ` +
+        `and not exists (select 1 from messages m where m.conversation_id = v.column1 and m.seq > cast(v.column3 as integer) and m.sender = 'buyer' and m.scenario is not null)`,
+  );
 
 const SCENARIO_CHUNK = 512;

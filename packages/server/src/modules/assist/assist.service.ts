@@ -124,6 +124,10 @@ const ORDER_VARS = /\{(订单号|快递|物流单号|金额|收货地址)\}/;
 type Order = Awaited<ReturnType<AssistRepository['latestOrder']>>;
 const SUGGESTIONS = 5;
 const SCENARIO_FLUSH_MS = 250;
+/** Texts whose scenario is kept for the next message with the same text (short ones: long texts rarely repeat). */
+const KNOWN_SCENARIOS = 4096;
+const KNOWN_SCENARIO_TEXT = 64;
+type ScenarioUpdate = Parameters<AssistRepository['setScenarios']>[0][number];
 
 export function replyToItem(r: QuickReplyRow): LibraryItem {
   const card = parseJson<{ productSku?: string }>(r.card, {});
@@ -175,7 +179,13 @@ export class AssistService {
   private readonly convRefs = new ShopBatchLoader((shopId, ids) => this.repo.conversationRefs(shopId, ids), (r) => r.id);
   private readonly agentNames = new Map<string, { at: number; value: string | null }>();
   private readonly orders = new Map<string, { at: number; value: Order }>();
-  private scenarioQueue: Array<{ shopId: string; conversationId: string; messageId: string; scenario: string }> = [];
+  private scenarioQueue: ScenarioUpdate[] = [];
+  /**
+   * The shop model's scenario of recently classified short texts (a classification is a function of the model and the
+   * text), for `ConversationsService.hooks.scenarioOf`: a repeated question is then stored with its scenario, and not
+   * written again once it is classified.
+   */
+  private readonly scenarios = new Map<string, { model: number; scenario: ScenarioId }>();
   private scenarioFlush: Promise<void> | null = null;
   private scenarioChain: Promise<void> = Promise.resolve();
   /** Suggestion work in flight (buyer and agent messages), and who waits for it to end. */
@@ -202,7 +212,13 @@ export class AssistService {
 
   /** Listens to committed messages (only those this process wrote; other processes handle theirs). */
   start(): void {
+    const hooks = this.ctx.chat.conversations.hooks;
+    const scenarioOf = (shopId: string, text: string) => (this.enabled ? this.knownScenario(shopId, text) : null);
+    hooks.scenarioOf = scenarioOf;
     this.offs.push(
+      () => {
+        if (hooks.scenarioOf === scenarioOf) delete hooks.scenarioOf;
+      },
       this.ctx.events.on(CHAT_EVENTS.messageCreated, (e) => {
         if (e.origin !== this.ctx.events.origin || !this.enabled) return;
         const p = e.payload as MessageCreatedEvent;
@@ -548,7 +564,13 @@ export class AssistService {
     const hint = { buyerId: p.buyerId, agentId: p.conversation.assignedAgentId };
     const v = this.variablesNow(m.conversationId, lib, hint) ?? (await this.variables(shopId, m.conversationId, lib, undefined, hint, false));
     const r = await this.rank(shopId, lib, model, m.text!, v, lib.settings.autoAnswer);
-    this.queueScenario({ shopId, conversationId: m.conversationId, messageId: m.id, scenario: r.scenario });
+    // Stored with the message already when the text's scenario was known (a repeated question): nothing to write.
+    if (p.scenario !== r.scenario) this.queueScenario({ shopId, conversationId: m.conversationId, messageId: m.id, seq: m.seq, scenario: r.scenario });
+    if (m.text!.length <= KNOWN_SCENARIO_TEXT) {
+      const key = `${shopId}\u0000${m.text}`;
+      const known = this.scenarios.get(key);
+      if (known?.model !== model.v || known.scenario !== r.scenario) remember(this.scenarios, key, { model: model.v, scenario: r.scenario }, KNOWN_SCENARIOS);
+    }
     const pushed: Pushed = {
       shopId, buyerId: p.buyerId, conversationId: m.conversationId, messageId: m.id, seq: m.seq, scenario: r.scenario, confidence: round(r.confidence), items: r.items, shown: r.shown,
     };
@@ -636,7 +658,15 @@ export class AssistService {
 
   // ---- scenario writes (batched: one transaction per SCENARIO_FLUSH_MS) ------------------------------
 
-  private queueScenario(u: { shopId: string; conversationId: string; messageId: string; scenario: string }): void {
+  /** The scenario the shop's current model gives this text, when this process classified the same text recently. */
+  knownScenario(shopId: string, text: string): ScenarioId | null {
+    if (text.length > KNOWN_SCENARIO_TEXT) return null;
+    const model = this.modelsReady.get(shopId);
+    const known = model && this.scenarios.get(`${shopId}\u0000${text}`);
+    return known && known.model === model.v ? known.scenario : null;
+  }
+
+  private queueScenario(u: ScenarioUpdate): void {
     this.scenarioQueue.push(u);
     // Each commit costs a disk sync: gather for a while so scenario writes add a few commits per second, not one per message batch.
     if (!this.scenarioFlush) this.scenarioFlush = new Promise<void>((r) => setTimeout(r, SCENARIO_FLUSH_MS).unref()).then(() => this.flushScenarios());

@@ -18,6 +18,8 @@ export interface MessageCreatedEvent {
   buyerId: string;
   message: MessageDto;
   conversation: ConversationPatch;
+  /** The scenario the message was stored with (known as it was written: `AppendInput.scenario`), else null. */
+  scenario?: string | null;
 }
 
 export interface ConversationChangedEvent {

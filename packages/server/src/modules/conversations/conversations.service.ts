@@ -6,6 +6,7 @@ import {
   type MessageKind,
   REALTIME_LIMITS,
   type Platform,
+  type ScenarioId,
   type WidgetBootstrapDto,
 } from '@kefu/contracts';
 import type { Kysely, Transaction } from 'kysely';
@@ -80,8 +81,15 @@ export class ConversationsService {
   private readonly buyerConv = new Map<string, ConversationRow>();
   /** Buyers' conversations looked up in the same turn (hellos, first sends of many buyers) are read with one query. */
   private readonly buyerConvLoader: ShopBatchLoader<ConversationRow>;
-  /** Policy hooks other modules install; `beforeAgentSend` may throw `message.blocked` (quality: the reply coach). */
-  readonly hooks: { beforeAgentSend?: (conv: ConversationRow, input: SendInput, auth: AuthContext) => Promise<void> } = {};
+  /**
+   * Hooks other modules install. `beforeAgentSend` may throw `message.blocked` (quality: the reply coach). `scenarioOf`
+   * answers a buyer text's scenario when it already knows it, at once (assist: a recently repeated question), so the
+   * message is written with it; null when it does not (the scenario is then written once it is classified).
+   */
+  readonly hooks: {
+    beforeAgentSend?: (conv: ConversationRow, input: SendInput, auth: AuthContext) => Promise<void>;
+    scenarioOf?: (shopId: string, text: string) => string | null;
+  } = {};
 
   constructor(private readonly deps: ChatDeps) {
     this.repo = new ConversationsRepository(deps.db);
@@ -200,8 +208,9 @@ export class ConversationsService {
       kind: input.kind,
       text: content.text,
       payload: content.payload,
+      scenario: input.kind === 'text' && content.text ? (this.hooks.scenarioOf?.(p.shopId, content.text) ?? null) : null,
     });
-    const followUp = !r.duplicate && r.conversation.status === 'open' ? this.startSession(r.conversation, r.message.text) : Promise.resolve();
+    const followUp = !r.duplicate && r.conversation.status === 'open' ? this.startSession(r.conversation, r.message) : Promise.resolve();
     return { message: presentMessage(r.message), duplicate: r.duplicate, followUp };
   }
 
@@ -409,11 +418,13 @@ export class ConversationsService {
   // ---- routing ---------------------------------------------------------------------------------
 
   /** Routes a session's first buyer message and sends its auto replies. */
-  private async startSession(conv: ConversationRow, firstText: string | null): Promise<void> {
+  private async startSession(conv: ConversationRow, first: { text: string | null; scenario?: string | null }): Promise<void> {
     const shop = await this.repo.shop(conv.shop_id);
     if (!shop) return;
     const buyer = await this.repo.findBuyer(conv.shop_id, conv.buyer_id);
-    const scenario = scenarioOf(firstText);
+    // The shop model's scenario when the message was stored with one (a repeated question: `hooks.scenarioOf`), which
+    // the conversation already has and must keep; otherwise the shared default model's.
+    const scenario = (first.scenario as ScenarioId | null | undefined) ?? scenarioOf(first.text);
     const kind = groupKindOf(scenario);
     const group = kind ? (await this.deps.routing.repo.listGroups(conv.shop_id)).find((g) => g.kind === kind && g.memberIds.length > 0) : undefined;
     const pick = await this.deps.routing.pick(conv.shop_id, group?.memberIds ?? null, buyer?.last_agent_id ?? null);
@@ -535,6 +546,7 @@ export class ConversationsService {
       buyerId: r.conversation.buyer_id,
       message: presentMessage(r.message),
       conversation: presentPatch(r.conversation),
+      scenario: r.message.scenario ?? null,
     });
   }
 }

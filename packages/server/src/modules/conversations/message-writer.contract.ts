@@ -49,6 +49,27 @@ export function messageWriterContract(engine: Engine): void {
       shopId, conversationId, clientId, sender, agentId: null, kind, text: clientId, payload: null,
     });
 
+    it('stores a scenario known at insert with the message and makes the latest known one the conversation\'s', async () => {
+      const [a, b] = [await conversation(), await conversation()];
+      const writer = new MessageWriter(storage.db, () => T + 7);
+      const say = (c: string, id: string, scenario: string | null) => writer.append({ ...input(c, 'buyer', id), scenario });
+      // One batch: a's run ends with a message of unknown scenario (the conversation keeps the run's latest known one);
+      // b's only message has none (its scenario is left as it was); an agent reply in between does not touch it.
+      const results = await Promise.all([say(a, 'a1', 'bargain'), say(a, 'a2', 'shipping_fee'), say(a, 'a3', null), say(b, 'b1', null), writer.append(input(a, 'agent', 'a4'))]);
+      expect(results.map((r) => r.message.scenario ?? null)).toEqual(['bargain', 'shipping_fee', null, null, null]);
+      expect(results[2]!.conversation.scenario).toBe('shipping_fee');
+      const stored = await storage.db.selectFrom('messages').select(['client_id', 'scenario']).where('conversation_id', 'in', [a, b]).orderBy('client_id').execute();
+      expect(stored).toEqual([
+        { client_id: 'a1', scenario: 'bargain' }, { client_id: 'a2', scenario: 'shipping_fee' }, { client_id: 'a3', scenario: null }, { client_id: 'a4', scenario: null }, { client_id: 'b1', scenario: null },
+      ]);
+      const convs = await storage.db.selectFrom('conversations').select(['id', 'scenario']).where('id', 'in', [a, b]).execute();
+      expect(Object.fromEntries(convs.map((c) => [c.id, c.scenario]))).toEqual({ [a]: 'shipping_fee', [b]: null });
+      // A later message with a scenario replaces it; one without leaves it.
+      await say(b, 'b2', 'size');
+      await say(b, 'b3', null);
+      expect((await storage.db.selectFrom('conversations').select('scenario').where('id', '=', b).executeTakeFirstOrThrow()).scenario).toBe('size');
+    });
+
     it('allocates gap-free seqs in arrival order per conversation when runs of buyer, agent and note messages share a batch', async () => {
       const [a, b] = [await conversation(), await conversation()];
       const committed: AppendResult[] = [];

@@ -16,6 +16,12 @@ export interface AppendInput {
   kind: string;
   text: string | null;
   payload: unknown;
+  /**
+   * A buyer message's scenario when it is already known as it is written (the assist module's classification of a
+   * recently repeated text, `ConversationsService.hooks.scenarioOf`): stored with the message and made the
+   * conversation's, in the same statements, instead of written afterwards.
+   */
+  scenario?: string | null;
 }
 
 export interface AppendResult {
@@ -48,7 +54,7 @@ const allColumnsListed: [Exclude<keyof ConversationRow, (typeof CONVERSATION_COL
 void allColumnsListed;
 
 type SenderClass = 'buyer' | 'agent' | 'note' | 'other';
-const MESSAGE_COLUMNS = ['id', 'shop_id', 'conversation_id', 'seq', 'client_id', 'sender', 'agent_id', 'kind', 'text', 'payload', 'created_at'] as const;
+const MESSAGE_COLUMNS = ['id', 'shop_id', 'conversation_id', 'seq', 'client_id', 'sender', 'agent_id', 'kind', 'text', 'payload', 'created_at', 'scenario'] as const;
 
 /** SQL text (with `?` placeholders) of the writer's statements for `rows` rows; parameters in the order the writer pushes them. */
 function statementText(kind: string, rows: number): string {
@@ -60,14 +66,25 @@ function statementText(kind: string, rows: number): string {
   if (cls === 'buyer') {
     // The status columns are set apart (in bumpConversations, only for closed conversations): naming `status` in this
     // SET would make SQLite rewrite the four status indexes for every buyer message (measured: twice the cost of the update).
-    sets.push('unread = conversations.unread + v.column2', 'waiting_since = coalesce(conversations.waiting_since, ?)');
+    // `scenario` is not indexed; column4 is the run's latest scenario known at insert (`AppendInput.scenario`), else null.
+    sets.push('unread = conversations.unread + v.column2', 'waiting_since = coalesce(conversations.waiting_since, ?)', 'scenario = coalesce(v.column4, conversations.scenario)');
   } else if (cls === 'agent') {
     sets.push('unread = 0', 'waiting_since = null', 'agent_read_seq = conversations.last_seq + v.column2');
   }
+  const row = cls === 'buyer' ? '(?, cast(? as integer), ?, ?)' : '(?, cast(? as integer), ?)';
   return (
-    `update conversations set ${sets.join(', ')} from (values ${Array.from({ length: rows }, () => '(?, cast(? as integer), ?)').join(', ')}) as v ` +
+    `update conversations set ${sets.join(', ')} from (values ${Array.from({ length: rows }, () => row).join(', ')}) as v ` +
     `where conversations.id = v.column1 and conversations.shop_id = v.column3 returning ${CONVERSATION_COLUMNS.map((col) => `conversations.${col}`).join(', ')}`
   );
+}
+
+/** The scenario of the latest message of a run that came with one (the conversation's scenario is its latest message's). */
+function latestScenario(inputs: readonly AppendInput[], idxs: readonly number[]): string | null {
+  for (let k = idxs.length - 1; k >= 0; k--) {
+    const s = inputs[idxs[k]!]!.scenario;
+    if (s) return s;
+  }
+  return null;
 }
 
 /** Messages that change a conversation's counters the same way. */
@@ -299,7 +316,8 @@ export class MessageWriter {
         byClass.set(run.cls, list);
       }
       for (const [cls, list] of byClass) {
-        const after = await this.bumpConversations(trx, cls, list.map((r) => ({ conversationId: r.conversationId, shopId: r.shopId, n: r.idxs.length })), t);
+        const bumps = list.map((r) => ({ conversationId: r.conversationId, shopId: r.shopId, n: r.idxs.length, scenario: cls === 'buyer' ? latestScenario(inputs, r.idxs) : null }));
+        const after = await this.bumpConversations(trx, cls, bumps, t);
         for (const { conversationId, shopId, idxs: run } of list) {
           const conversation = after.get(key(shopId, conversationId));
           if (!conversation) for (const i of run) out[i] = new AppError('conversation.not_found');
@@ -320,6 +338,7 @@ export class MessageWriter {
                 text: input.text,
                 payload: input.payload === null || input.payload === undefined ? null : JSON.stringify(input.payload),
                 created_at: t,
+                scenario: input.scenario ?? null,
               };
               rows.push(message);
               out[i] = { message, conversation, duplicate: false };
@@ -360,7 +379,7 @@ export class MessageWriter {
   private async bumpConversations(
     trx: Transaction<Database>,
     cls: SenderClass,
-    list: ReadonlyArray<{ conversationId: string; shopId: string; n: number }>,
+    list: ReadonlyArray<{ conversationId: string; shopId: string; n: number; scenario: string | null }>,
     t: number,
   ): Promise<Map<string, ConversationRow>> {
     const out = new Map<string, ConversationRow>();
@@ -371,7 +390,8 @@ export class MessageWriter {
       params.push(t);
       if (cls !== 'note') params.push(t);
       if (cls === 'buyer') params.push(t);
-      for (const r of part) params.push(r.conversationId, r.n, r.shopId);
+      if (cls === 'buyer') for (const r of part) params.push(r.conversationId, r.n, r.shopId, r.scenario);
+      else for (const r of part) params.push(r.conversationId, r.n, r.shopId);
       const res = await trx.executeQuery<ConversationRow>(this.query(`bump:${cls}`, part.length, params));
       const closed: string[] = [];
       for (const row of res.rows) {
