@@ -2,7 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expandSuggestionItems, type SuggestionRefTable } from '@kefu/contracts';
 import { agentSocket, bootstrapBuyer, buyerSay, buyerSocket, eventually, makeAgent, makeShop, type TestShop, WsClient } from '../../realtime/test/chat-harness.js';
 import { ApiClient, type Engine, startTestServer, type TestServer } from '../../test/harness.js';
+import { CHAT_EVENTS, type MessageCreatedEvent } from '../conversations/conversations.events.js';
 import { assistOf } from './assist.routes.js';
+import { ASSIST_EVENTS, type SuggestionsEvent } from './assist.service.js';
 
 /** GBK bytes of a string (reverse of TextDecoder('gbk') over the double-byte table; ASCII as is). */
 function gbk(text: string): Buffer {
@@ -195,14 +197,34 @@ export function assistContract(engine: Engine, opts: { full?: boolean } = {}): v
       const b1 = await buyerSocket(server, await bootstrapBuyer(server, shop));
       const first = await buyerSay(b1, text);
       await a.next((f) => f.type === 'suggestions' && f.messageId === first.id);
-      expect(svc.knownScenario(outdoor, text)).toBe('shipping_fee');
-      expect(svc.knownScenario(fashion, text)).toBeNull();
+      expect(svc.knownScenario(outdoor, text)).toBeNull(); // asked once: not noted (the long tail of one-off texts)
 
-      // Another buyer asks the same: the row has its scenario when the message is acknowledged (no write afterwards).
+      // Another buyer asks the same: classified again (the scenario written afterwards), and now noted.
       const b2 = await buyerSocket(server, await bootstrapBuyer(server, shop));
       const again = await buyerSay(b2, text);
-      expect(await scenarioOf(again.id)).toBe('shipping_fee');
       await a.next((f) => f.type === 'suggestions' && f.messageId === again.id && f.scenario === 'shipping_fee');
+      expect(svc.knownScenario(outdoor, text)).toBe('shipping_fee');
+      expect(svc.knownScenario(fashion, text)).toBeNull();
+      await svc.idle();
+      expect(await scenarioOf(again.id)).toBe('shipping_fee');
+
+      // Asked a third time, in a conversation the module knows: the row has its scenario when the message is
+      // acknowledged (nothing written afterwards), and the frame goes out in the very turn the message is announced.
+      const pushed: string[] = [];
+      const sameTurn = new Map<string, boolean>();
+      const offs = [
+        server.ctx.events.on(ASSIST_EVENTS.suggestions, (e) => void pushed.push((e.payload as SuggestionsEvent).head)),
+        server.ctx.events.on(CHAT_EVENTS.messageCreated, (e) => {
+          const id = (e.payload as MessageCreatedEvent).message.id;
+          sameTurn.set(id, pushed.some((head) => head.includes(id)));
+        }),
+      ];
+      const third = await buyerSay(b2, text);
+      expect(await scenarioOf(third.id)).toBe('shipping_fee');
+      const thirdFrame = await a.next((f) => f.type === 'suggestions' && f.messageId === third.id);
+      for (const off of offs) off();
+      expect(sameTurn.get(third.id)).toBe(true);
+      expect(thirdFrame.items.map((i: any) => i.id)).toEqual((await a.next((f) => f.type === 'suggestions' && f.messageId === again.id)).items.map((i: any) => i.id));
 
       // A new question (classified in the worker, its scenario written later) and right behind it the known one: the
       // conversation ends with the later message's scenario, not the one written last.

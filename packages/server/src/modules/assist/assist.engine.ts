@@ -111,6 +111,8 @@ export interface RunOk {
   varies?: true;
   /** With `keep`: the ranked items before filling (`encodeRanked`), which `renderItems` turns into `items` for any variables. */
   ranked?: string;
+  /** Filled in on the main thread from a kept ranking (`RankedCache`): the same request was answered before. */
+  kept?: true;
   top?: ScenarioScore[];
   rules?: string[];
 }

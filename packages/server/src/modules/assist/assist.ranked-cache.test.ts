@@ -24,7 +24,7 @@ function worker() {
 const ask = async (cache: RankedCache, req: RunRequest, w: ReturnType<typeof worker>) => cache.answer(req, w.compute(req));
 const items = (r: RunOk) => JSON.parse(r.items) as SuggestionItemDto[];
 /** What the worker itself answers (without the fields that say how it was computed). */
-const plain = ({ id: _i, cached: _c, ranked: _r, ...r }: RunOk) => r;
+const plain = ({ id: _i, cached: _c, ranked: _r, kept: _k, ...r }: RunOk) => r;
 
 describe('RankedCache', () => {
   it('keeps a ranking from the second time a text is asked, then answers without the worker, as the worker would', async () => {
@@ -39,6 +39,7 @@ describe('RankedCache', () => {
     expect(third).not.toBeInstanceOf(Promise); // synchronous: no promise, no worker
     expect(w.calls).toHaveLength(2);
     expect(plain(third as RunOk)).toEqual(plain(second));
+    expect([second.kept, (third as RunOk).kept]).toEqual([undefined, true]);
     expect(items(third as RunOk)[0]!.reasons[0]).toBe('场景：议价');
     expect({ hits: cache.hits, misses: cache.misses }).toEqual({ hits: 1, misses: 2 });
   });

@@ -84,6 +84,11 @@ export class RankedCache {
     return r;
   }
 
+  /** The kept answer to this request, filled in for its variables, or undefined; counted by the caller if it uses it (`hits`). */
+  peek(req: RunRequest): RunOk | undefined {
+    return this.lookup(req, this.key(req));
+  }
+
   private lookup(req: RunRequest, key: string | null): RunOk | undefined {
     if (key === null) return undefined;
     const e = this.map.get(key);
@@ -108,7 +113,7 @@ export class RankedCache {
   private render(e: Entry, req: RunRequest): RunOk {
     const json = this.jsonOf(req.lib!);
     const x = renderItems(json, e.ranked, req.vars ?? {}, req.order ?? false, req.scores ?? false);
-    const r: RunOk = { id: 0, ...e.head, items: x.items, shown: x.shown };
+    const r: RunOk = { id: 0, ...e.head, items: x.items, shown: x.shown, kept: true };
     if (x.needOrder) r.needOrder = true;
     if (x.varies) r.varies = true;
     if (!req.scores && !e.fixed && !e.uses) {

@@ -228,7 +228,10 @@ export class AssistService {
           if (cc) cc.product = (m.payload ?? {}) as ProductCard;
         }
         if (m.kind !== 'text' || !m.text) return;
-        if (m.sender === 'buyer') this.track(this.onBuyerMessage(e.shopId ?? '', p));
+        if (m.sender === 'buyer') {
+          const later = this.onBuyerMessage(e.shopId ?? '', p);
+          if (later) this.track(later);
+        }
         else if (m.sender === 'agent') this.track(this.onAgentMessage(e.shopId ?? '', p));
       }),
       // A changed order must not wait out the cache's TTL.
@@ -493,6 +496,27 @@ export class AssistService {
     return this.run({ ...req, vars, order: true });
   }
 
+  /**
+   * `rank` when everything it needs is at hand on this thread — the buyer's order cached (or not needed) and the
+   * ranking kept (`RankedCache`) — else undefined. Changes `v.vars` as `rank` does.
+   */
+  private rankNow(shopId: string, lib: Library, model: ModelRef, text: string, v: { vars: Vars; productSku?: string; buyerId?: string }): RunOk | undefined {
+    let order = !v.buyerId;
+    if (v.buyerId) {
+      const have = this.orders.get(`${shopId}:${v.buyerId}`);
+      if (have && this.now() - have.at < 15_000) {
+        addOrder(have.value, v.vars);
+        order = true;
+      }
+    }
+    const req: RunRequest = { shopId, lib: lib.ref, model, text, limit: SUGGESTIONS, vars: v.vars, order, detail: false };
+    if (v.productSku) req.productSku = v.productSku;
+    const r = this.ranked.peek(req);
+    if (!r || (r.needOrder && v.buyerId)) return undefined; // (the order is read on the way that can wait)
+    this.ranked.hits++;
+    return r;
+  }
+
   /** One request: filled in from a kept ranking when the same question was asked before (`RankedCache`), else from the worker. */
   private run(req: RunRequest): Promise<RunOk> | RunOk {
     return this.ranked.answer(req, (keep) => this.offload.run(keep ? { ...req, keep } : req));
@@ -535,9 +559,17 @@ export class AssistService {
    * Computes the message's suggestions at once (several messages of a conversation may be in the worker together) and
    * pushes the frame after the previous message's frame of the same conversation, so agents get them in order.
    */
-  private onBuyerMessage(shopId: string, p: MessageCreatedEvent): Promise<void> {
+  private onBuyerMessage(shopId: string, p: MessageCreatedEvent): Promise<void> | undefined {
     const convId = p.message.conversationId;
     const prev = this.frameChain.get(convId);
+    if (!prev) {
+      // A repeated question in a known conversation with nothing of it still on its way: answered in this turn.
+      const now = this.computeNow(shopId, p);
+      if (now) {
+        this.emitFrame(now);
+        return undefined;
+      }
+    }
     const computed = this.computeSuggestions(shopId, p);
     let done: Promise<void>;
     if (prev) {
@@ -556,6 +588,20 @@ export class AssistService {
     return link;
   }
 
+  /**
+   * The suggestions now, without waiting for anything, when they can be had that way: library, model, the
+   * conversation's variables and the ranking all cached, and no automatic answer to send first. Else undefined.
+   */
+  private computeNow(shopId: string, p: MessageCreatedEvent): Computed | undefined {
+    const lib = this.libsReady.get(shopId);
+    const model = this.modelsReady.get(shopId);
+    if (!lib || !model || lib.settings.autoAnswer) return undefined;
+    const agentId = p.conversation.assignedAgentId;
+    const v = this.variablesNow(p.message.conversationId, lib, { agentId });
+    const r = v && this.rankNow(shopId, lib, model, p.message.text!, v);
+    return r ? this.computed(shopId, p, lib, model, v.vars, r, agentId) : undefined;
+  }
+
   /** The message path: everything comes from caches once a conversation is known, so this waits only for the worker. */
   private async computeSuggestions(shopId: string, p: MessageCreatedEvent): Promise<Computed> {
     const m = p.message;
@@ -564,9 +610,17 @@ export class AssistService {
     const hint = { buyerId: p.buyerId, agentId: p.conversation.assignedAgentId };
     const v = this.variablesNow(m.conversationId, lib, hint) ?? (await this.variables(shopId, m.conversationId, lib, undefined, hint, false));
     const r = await this.rank(shopId, lib, model, m.text!, v, lib.settings.autoAnswer);
+    return this.computed(shopId, p, lib, model, v.vars, r, hint.agentId);
+  }
+
+  /** A message's ranking → its frame to push; notes the text's scenario (and queues its write when not stored yet). */
+  private computed(shopId: string, p: MessageCreatedEvent, lib: Library, model: ModelRef, vars: Vars, r: RunOk, agentId: string | null): Computed {
+    const m = p.message;
     // Stored with the message already when the text's scenario was known (a repeated question): nothing to write.
     if (p.scenario !== r.scenario) this.queueScenario({ shopId, conversationId: m.conversationId, messageId: m.id, seq: m.seq, scenario: r.scenario });
-    if (m.text!.length <= KNOWN_SCENARIO_TEXT) {
+    // Noted once the text is asked again (a kept ranking, or one the worker was asked to keep): a text asked once is
+    // the long tail, which would only churn the map.
+    if ((r.kept || r.ranked !== undefined) && m.text!.length <= KNOWN_SCENARIO_TEXT) {
       const key = `${shopId}\u0000${m.text}`;
       const known = this.scenarios.get(key);
       if (known?.model !== model.v || known.scenario !== r.scenario) remember(this.scenarios, key, { model: model.v, scenario: r.scenario }, KNOWN_SCENARIOS);
@@ -574,7 +628,7 @@ export class AssistService {
     const pushed: Pushed = {
       shopId, buyerId: p.buyerId, conversationId: m.conversationId, messageId: m.id, seq: m.seq, scenario: r.scenario, confidence: round(r.confidence), items: r.items, shown: r.shown,
     };
-    return { pushed, lib, vars: v.vars, confidence: r.confidence, top: r.top ?? [], agentId: hint.agentId };
+    return { pushed, lib, vars, confidence: r.confidence, top: r.top ?? [], agentId };
   }
 
   /** Pushes the frame (after answering automatically, when the shop allows it). */
