@@ -168,6 +168,8 @@ export const bench: Bench = {
     let fromWorker = 0;
     const cached = { on: 0, unique: 0 };
     const rankedHits = { on: 0, unique: 0 };
+    const atOnce = { on: 0, unique: 0 };
+    const storedWithScenario = { on: 0, unique: 0 };
     let batches = 0;
     const errors: Record<string, number> = {};
     try {
@@ -195,6 +197,7 @@ export const bench: Bench = {
           let batches0 = svc.offload.counts.batches;
           let cached0 = svc.offload.counts.cachedClassifications;
           let hits0 = svc.ranked.hits;
+          let counts0 = { ...svc.counts };
           let names0 = threadsCpuByName();
           const res = await drive({ ...cfg, suggestions: mode !== 'off', ...(mode === 'unique' ? { unique: `r${r}-` } : {}) }, () => {
             main0 = threadCpuUs();
@@ -204,6 +207,7 @@ export const bench: Bench = {
             batches0 = svc.offload.counts.batches;
             cached0 = svc.offload.counts.cachedClassifications;
             hits0 = svc.ranked.hits;
+            counts0 = { ...svc.counts };
             names0 = threadsCpuByName();
             if (profileTo) profile.current = cpuProfile();
           });
@@ -228,6 +232,8 @@ export const bench: Bench = {
             batches += svc.offload.counts.batches - batches0;
             cached[mode] += svc.offload.counts.cachedClassifications - cached0;
             rankedHits[mode] += svc.ranked.hits - hits0;
+            atOnce[mode] += svc.counts.atOnce - counts0.atOnce;
+            storedWithScenario[mode] += svc.counts.storedWithScenario - counts0.storedWithScenario;
             frames += res.suggestionFrames;
           }
           loads.push(loadavg()[0]!);
@@ -253,6 +259,7 @@ export const bench: Bench = {
       `server process (main + assist worker + helper threads) ${three('proc')} (helper threads by name: ${helpers}), client process ${three('client')}; ` +
       `server + client ${us(total.off)} → ${us(total.on)} → ${us(total.unique)} (CPU-bound on/off estimate ${(median(total.off) / median(total.on)).toFixed(2)}×, unique texts ${(median(total.off) / median(total.unique)).toFixed(2)}×); ` +
       `answered from the main thread's cache of ranked answers (no trip to the worker): ${rankedHits.on} of ${perMode} with the ${TEXTS.length} repeating texts, ${rankedHits.unique} of ${perMode} with unique texts; ` +
+      `computed at once from caches (no promise): ${atOnce.on} / ${atOnce.unique}; stored with their scenario as they were written: ${storedWithScenario.on} / ${storedWithScenario.unique}; ` +
       `classifications from the worker engine's cache: ${cached.on} with the repeating texts, ${cached.unique} with unique texts; ` +
       `${fromWorker} of ${2 * perMode} suggestion requests sent to the worker and answered there, ${(fromWorker / Math.max(1, batches)).toFixed(1)} per batch; 1-min load average during the rounds ${loads.map((l) => l.toFixed(1)).join(', ')} on ${cpus().length} cores`;
     return result(

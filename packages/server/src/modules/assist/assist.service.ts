@@ -200,6 +200,11 @@ export class AssistService {
   readonly ranked = new RankedCache();
   /** Set false to measure the message path without suggestions (bench). */
   enabled = true;
+  /**
+   * Buyer texts whose suggestions were computed at once, from caches (`computeNow`), and those stored with their
+   * scenario as they were written (`knownScenario`); bench notes and tests.
+   */
+  readonly counts = { atOnce: 0, storedWithScenario: 0 };
 
   constructor(
     private readonly ctx: AppContext,
@@ -563,10 +568,12 @@ export class AssistService {
     const convId = p.message.conversationId;
     const prev = this.frameChain.get(convId);
     if (!prev) {
-      // A repeated question in a known conversation with nothing of it still on its way: answered in this turn.
+      // A repeated question in a known conversation with nothing of it still on its way: answered at once. Emitted once
+      // this event's dispatch is over, so the message's own frame (another listener of it) reaches the agents first.
       const now = this.computeNow(shopId, p);
       if (now) {
-        this.emitFrame(now);
+        this.counts.atOnce++;
+        queueMicrotask(() => this.emitFrame(now));
         return undefined;
       }
     }
@@ -616,14 +623,18 @@ export class AssistService {
   /** A message's ranking → its frame to push; notes the text's scenario (and queues its write when not stored yet). */
   private computed(shopId: string, p: MessageCreatedEvent, lib: Library, model: ModelRef, vars: Vars, r: RunOk, agentId: string | null): Computed {
     const m = p.message;
-    // Stored with the message already when the text's scenario was known (a repeated question): nothing to write.
-    if (p.scenario !== r.scenario) this.queueScenario({ shopId, conversationId: m.conversationId, messageId: m.id, seq: m.seq, scenario: r.scenario });
-    // Noted once the text is asked again (a kept ranking, or one the worker was asked to keep): a text asked once is
-    // the long tail, which would only churn the map.
-    if ((r.kept || r.ranked !== undefined) && m.text!.length <= KNOWN_SCENARIO_TEXT) {
-      const key = `${shopId}\u0000${m.text}`;
-      const known = this.scenarios.get(key);
-      if (known?.model !== model.v || known.scenario !== r.scenario) remember(this.scenarios, key, { model: model.v, scenario: r.scenario }, KNOWN_SCENARIOS);
+    // Stored with the message already when the text's scenario was known (a repeated question): nothing to write, and
+    // nothing to note.
+    if (p.scenario === r.scenario) this.counts.storedWithScenario++;
+    else {
+      this.queueScenario({ shopId, conversationId: m.conversationId, messageId: m.id, seq: m.seq, scenario: r.scenario });
+      // Noted once the text is asked again (a kept ranking, or one the worker was asked to keep): texts asked once are
+      // the long tail, which would only churn the map.
+      if ((r.kept || r.ranked !== undefined) && m.text!.length <= KNOWN_SCENARIO_TEXT) {
+        const key = `${shopId}\u0000${m.text}`;
+        const known = this.scenarios.get(key);
+        if (known?.model !== model.v || known.scenario !== r.scenario) remember(this.scenarios, key, { model: model.v, scenario: r.scenario }, KNOWN_SCENARIOS);
+      }
     }
     const pushed: Pushed = {
       shopId, buyerId: p.buyerId, conversationId: m.conversationId, messageId: m.id, seq: m.seq, scenario: r.scenario, confidence: round(r.confidence), items: r.items, shown: r.shown,
