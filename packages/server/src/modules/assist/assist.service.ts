@@ -573,7 +573,13 @@ export class AssistService {
       const now = this.computeNow(shopId, p);
       if (now) {
         this.counts.atOnce++;
-        queueMicrotask(() => this.emitFrame(now));
+        queueMicrotask(() => {
+          try {
+            this.emitFrame(now);
+          } catch (err) {
+            this.ctx.log.error({ err }, 'assist failed');
+          }
+        });
         return undefined;
       }
     }
