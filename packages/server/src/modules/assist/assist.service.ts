@@ -124,6 +124,8 @@ const ORDER_VARS = /\{(订单号|快递|物流单号|金额|收货地址)\}/;
 type Order = Awaited<ReturnType<AssistRepository['latestOrder']>>;
 const SUGGESTIONS = 5;
 const SCENARIO_FLUSH_MS = 250;
+/** How long a buyer's latest order (for the order variables) is taken from the cache. */
+const ORDER_TTL_MS = 15_000;
 /** Texts whose scenario is kept for the next message with the same text (short ones: long texts rarely repeat). */
 const KNOWN_SCENARIOS = 4096;
 const KNOWN_SCENARIO_TEXT = 64;
@@ -450,7 +452,15 @@ export class AssistService {
   }
 
   private latestOrder(shopId: string, buyerId: string): Promise<Order> {
-    return this.cached(this.orders, `${shopId}:${buyerId}`, 15_000, () => this.repo.latestOrder(shopId, buyerId));
+    return this.cached(this.orders, `${shopId}:${buyerId}`, ORDER_TTL_MS, () => this.repo.latestOrder(shopId, buyerId));
+  }
+
+  /** Adds the buyer's latest order to `vars` when it is cached (fresh); whether it was (an order or none, known). */
+  private cachedOrderVars(shopId: string, buyerId: string, vars: Vars): boolean {
+    const have = this.orders.get(`${shopId}:${buyerId}`);
+    if (!have || this.now() - have.at >= ORDER_TTL_MS) return false;
+    addOrder(have.value, vars);
+    return true;
   }
 
   private async cached<T>(map: Map<string, { at: number; value: T }>, key: string, ttl: number, load: () => Promise<T>): Promise<T> {
@@ -476,16 +486,10 @@ export class AssistService {
     limit = SUGGESTIONS,
     scores = false,
   ): Promise<RunOk> {
-    let order = !v.buyerId;
-    if (v.buyerId) {
-      const have = this.orders.get(`${shopId}:${v.buyerId}`);
-      if (have && this.now() - have.at < 15_000) {
-        addOrder(have.value, v.vars);
-        order = true;
-      } else if (lib.settings.autoAnswer && lib.autoNeedsOrder) {
-        await this.orderVars(shopId, v.buyerId, v.vars);
-        order = true;
-      }
+    let order = !v.buyerId || this.cachedOrderVars(shopId, v.buyerId, v.vars);
+    if (!order && v.buyerId && lib.settings.autoAnswer && lib.autoNeedsOrder) {
+      await this.orderVars(shopId, v.buyerId, v.vars);
+      order = true;
     }
     const req: RunRequest = { shopId, lib: lib.ref, model, text, limit, vars: v.vars, order, detail };
     if (scores) req.scores = true;
@@ -506,14 +510,7 @@ export class AssistService {
    * ranking kept (`RankedCache`) — else undefined. Changes `v.vars` as `rank` does.
    */
   private rankNow(shopId: string, lib: Library, model: ModelRef, text: string, v: { vars: Vars; productSku?: string; buyerId?: string }): RunOk | undefined {
-    let order = !v.buyerId;
-    if (v.buyerId) {
-      const have = this.orders.get(`${shopId}:${v.buyerId}`);
-      if (have && this.now() - have.at < 15_000) {
-        addOrder(have.value, v.vars);
-        order = true;
-      }
-    }
+    const order = !v.buyerId || this.cachedOrderVars(shopId, v.buyerId, v.vars);
     const req: RunRequest = { shopId, lib: lib.ref, model, text, limit: SUGGESTIONS, vars: v.vars, order, detail: false };
     if (v.productSku) req.productSku = v.productSku;
     const r = this.ranked.peek(req);
