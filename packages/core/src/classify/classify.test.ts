@@ -68,6 +68,12 @@ describe('classify', () => {
     expect(classify(model, text).scenario).toBe(want);
   });
 
+  it('tells a tracking number (单号) from a contact number (微信号 / QQ号): both ask "号多少"', () => {
+    // Before the short-tracking-number examples, 单号多少 read as off_platform (0.25) over logistics (0.22).
+    for (const text of ['单号多少呀', '快递单号多少啊', '单号是多少']) expect(classify(model, text).scenario).toBe('logistics');
+    for (const text of ['微信号多少呀', '你QQ号是多少']) expect(classify(model, text).scenario).toBe('off_platform');
+  });
+
   it('lets the question in a later clause beat a greeting or thanks', () => {
     expect(classify(model, '亲在吗？这个能便宜点吗').scenario).toBe('bargain');
     expect(classify(model, '好的谢谢，什么时候发货').scenario).toBe('ship_time');
