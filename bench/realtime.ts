@@ -115,7 +115,7 @@ export const bench: Bench = {
     const buyers = quick ? 500 : 10_000;
     const perBuyer = quick ? 6 : 2;
     const rounds = quick ? 1 : 3;
-    const seconds = quick ? 2 : 5;
+    const seconds = quick ? 2 : Number(process.env.KEFU_BENCH_RT_SECONDS) || 5;
     const dir = mkdtempSync(join(tmpdir(), 'kefu-bench-rt-'));
     // Server main-thread CPU during the throughput rounds (the server and the relay run in this process): the value at
     // the start of the current round, and the sum over the rounds ended.
