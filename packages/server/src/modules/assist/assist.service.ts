@@ -129,6 +129,8 @@ const ORDER_TTL_MS = 15_000;
 /** Texts whose scenario is kept for the next message with the same text (short ones: long texts rarely repeat). */
 const KNOWN_SCENARIOS = 4096;
 const KNOWN_SCENARIO_TEXT = 64;
+/** The key of a text's noted scenario (`AssistService.scenarios`), or null for a text too long to be noted. */
+const scenarioKey = (shopId: string, text: string): string | null => (text.length > KNOWN_SCENARIO_TEXT ? null : `${shopId}\u0000${text}`);
 type ScenarioUpdate = Parameters<AssistRepository['setScenarios']>[0][number];
 
 export function replyToItem(r: QuickReplyRow): LibraryItem {
@@ -633,8 +635,8 @@ export class AssistService {
       this.queueScenario({ shopId, conversationId: m.conversationId, messageId: m.id, seq: m.seq, scenario: r.scenario });
       // Noted once the text is asked again (a kept ranking, or one the worker was asked to keep): texts asked once are
       // the long tail, which would only churn the map.
-      if ((r.kept || r.ranked !== undefined) && m.text!.length <= KNOWN_SCENARIO_TEXT) {
-        const key = `${shopId}\u0000${m.text}`;
+      const key = r.kept || r.ranked !== undefined ? scenarioKey(shopId, m.text!) : null;
+      if (key !== null) {
         const known = this.scenarios.get(key);
         if (known?.model !== model.v || known.scenario !== r.scenario) remember(this.scenarios, key, { model: model.v, scenario: r.scenario }, KNOWN_SCENARIOS);
       }
@@ -728,9 +730,10 @@ export class AssistService {
 
   /** The scenario the shop's current model gives this text, when this process classified the same text recently. */
   knownScenario(shopId: string, text: string): ScenarioId | null {
-    if (text.length > KNOWN_SCENARIO_TEXT) return null;
+    const key = scenarioKey(shopId, text);
+    if (key === null) return null;
     const model = this.modelsReady.get(shopId);
-    const known = model && this.scenarios.get(`${shopId}\u0000${text}`);
+    const known = model && this.scenarios.get(key);
     return known && known.model === model.v ? known.scenario : null;
   }
 
