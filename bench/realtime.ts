@@ -1,5 +1,7 @@
 // Realtime gateway throughput and latency against a bare `ws` relay (no DB), same clients, same run.
 import { fork } from 'node:child_process';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { appendFileSync, closeSync, fdatasyncSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -36,6 +38,10 @@ function drive(cfg: DriverConfig, onMark: (phase: string) => void = () => {}): P
 const GC_KINDS: Record<number, string> = { [constants.NODE_PERFORMANCE_GC_MINOR]: 'minor', [constants.NODE_PERFORMANCE_GC_MAJOR]: 'major', [constants.NODE_PERFORMANCE_GC_INCREMENTAL]: 'incremental', [constants.NODE_PERFORMANCE_GC_WEAKCB]: 'weak callbacks' };
 
 /** `n` times: append 64 KiB to a file in `dir` and fdatasync it; the durations (ms). */
+// A full collection on demand, for the heap-per-socket figure: `gc` of a fresh context once the flag is set.
+setFlagsFromString('--expose-gc');
+const fullGc = runInNewContext('gc') as () => void;
+
 function diskSyncMs(dir: string, n: number): number[] {
   const path = join(mkdtempSync(join(dir, 'kefu-bench-sync-')), 'log');
   const fd = openSync(path, 'w');
@@ -147,7 +153,18 @@ export const bench: Bench = {
     const checkpoints: Array<[number, number, number, number, number, number]> = [];
     let stopWatching = () => {};
     const epoch = (t: number) => (performance.timeOrigin + t).toFixed(2);
+    // Heap kept per open buyer socket: the live heap (after full collections) once every socket is open and said hello,
+    // against just before the first one opened. At a peak the server holds tens of thousands of them for hours, and
+    // each full collection marks all of it again.
+    const heapAt = { kefu: [0, 0], relay: [0, 0] };
+    const liveHeap = () => {
+      fullGc();
+      fullGc();
+      return process.memoryUsage().heapUsed;
+    };
     const marker = (which: 'kefu' | 'relay') => (phase: string) => {
+      if (phase === 'sockets-opening') heapAt[which][0] = liveHeap();
+      if (phase === 'sockets-open') heapAt[which][1] = liveHeap();
       if (timeline && phase === 'latency-start') {
         stalls.length = 0;
         checkpoints.length = 0;
@@ -250,6 +267,7 @@ export const bench: Bench = {
     const procCpu = (w: 'kefu' | 'relay') => (proc[w][1]! / (total * rounds)).toFixed(0);
     const roundRates = (d: DriverResult) => d.roundsMs.map((ms) => Math.round(d.messages / (ms / 1000))).join(', ');
     const load = loadavg()[0]!.toFixed(1);
+    const perSocket = (w: 'kefu' | 'relay') => (heapAt[w][1]! - heapAt[w][0]!) / buyers / 1024;
     const latSent = { kefu: kefu.latencySent, relay: base.latencySent };
     const latPhase = (w: 'kefu' | 'relay') => {
       const gc = gcs[w].map((g) => g.duration);
@@ -282,6 +300,7 @@ export const bench: Bench = {
         // The WAL file at the end, against the size at which the checkpointer starts: a log that never starts over under
         // steady load grows without end (it reached ~140 MB in this run before the checkpointer chased its tail).
         metric('wal_mib_after_run', walBytes / 2 ** 20, 'MiB', 'checkpoint threshold', walThreshold / 2 ** 20, '<= 4× threshold', (m) => m.ratio <= 4),
+        metric('heap_kib_per_buyer_socket', perSocket('kefu'), 'KiB', 'bare ws relay', perSocket('relay'), 'informational', () => true),
         metric('server_main_cpu_us_per_msg', serverCpu, 'µs/msg', 'bare ws relay', relayCpu, 'informational (≤ 200 for 5,000 msg/s on one core)', () => true),
       ],
       {

@@ -80,10 +80,15 @@ async function run(cfg: DriverConfig): Promise<DriverResult> {
   let tpDone: () => void = () => {};
   const wsBase = cfg.mode === 'kefu' ? cfg.url.replace(/^http/, 'ws') : cfg.url;
 
+  // Kefu answers each buyer's hello with a welcome (the relay answers nothing).
+  let welcomed = 0;
+  let allWelcomed: () => void = () => {};
+  const helloed = cfg.mode === 'kefu' ? new Promise<void>((r) => (allWelcomed = r)) : Promise.resolve();
   const onBuyerFrame = (data: WebSocket.RawData) => {
     const f = JSON.parse(data.toString());
     if (f.type === 'ack') acks.get(f.clientId)?.();
     else if (f.type === 'error') errors[f.code] = (errors[f.code] ?? 0) + 1;
+    else if (f.type === 'welcome' && ++welcomed === cfg.buyers) allWelcomed();
   };
   // As the workbench does (socket.ts): suggestion items already sent on the socket come as numbers, filled in from here.
   const refs: SuggestionRefTable = new Map();
@@ -103,6 +108,7 @@ async function run(cfg: DriverConfig): Promise<DriverResult> {
     }
   };
 
+  await mark('sockets-opening');
   const agents = await Promise.all(
     (cfg.mode === 'kefu' ? cfg.agentCookies ?? [] : ['', '']).map(async (cookie) => {
       const ws = await open(`${wsBase}${cfg.mode === 'kefu' ? '/ws/agent' : '/agent'}`, cookie ? { cookie } : {});
@@ -119,6 +125,9 @@ async function run(cfg: DriverConfig): Promise<DriverResult> {
     ws.send(JSON.stringify({ type: 'hello', v: 1 }));
     return ws;
   });
+  // Every buyer's hello answered (the socket fully set up) before the parent reads the heap.
+  await helloed;
+  await mark('sockets-open');
   const send = (ws: WebSocket, clientId: string, text: string) =>
     new Promise<void>((resolve) => {
       acks.set(clientId, () => (acks.delete(clientId), resolve()));
