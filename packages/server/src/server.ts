@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { createAppContext, type AppContext } from './app-context.js';
 import { buildApp, type RouteModule } from './app.js';
 import type { Config } from './config/config.js';
+import { tuneHeap } from './config/v8-heap.js';
 import { EventBus } from './events/bus.js';
 import { ensureDemo, type DemoLogin } from './demo/seed-demo.js';
 import { createStorage } from './storage/create-db.js';
@@ -33,6 +34,7 @@ export const SERVER_PLUGINS: ServerPlugin[] = [realtimePlugin()];
 
 /** Opens storage, migrates, seeds the demo when asked, builds the app and listens. */
 export async function startServer(config: Config, extra: { modules?: RouteModule[]; plugins?: ServerPlugin[] } = {}): Promise<RunningServer> {
+  tuneHeap();
   const storage = await createStorage({
     sqlitePath: config.dbPath,
     ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}),
