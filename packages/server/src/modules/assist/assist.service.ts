@@ -644,6 +644,7 @@ export class AssistService {
     const pushed: Pushed = {
       shopId, buyerId: p.buyerId, conversationId: m.conversationId, messageId: m.id, seq: m.seq, scenario: r.scenario, confidence: round(r.confidence), items: r.items, shown: r.shown,
     };
+    if (!r.kept) releaseAnswer(r);
     return { pushed, lib, vars, confidence: r.confidence, top: r.top ?? [], agentId };
   }
 
@@ -783,6 +784,21 @@ function addOrder(o: Order, vars: Vars): void {
 }
 
 /** The pushed `suggestions` frame as JSON text, in parts around the items' JSON from the worker (or the kept ranking). */
+/**
+ * Empties an answer of the worker (or one computed inline) once the message path has what it needs from it: its texts
+ * are in the frame. Left whole, the answer's ~2 KB of items text reached the old generation with most messages in the
+ * realtime bench although nothing live refers to it (a heap snapshot, taken after a full collection, holds none):
+ * a dead object of the old generation still pointed at it — most likely the promise or the suspended async call that
+ * awaited it (`rank`, `computeSuggestions`), begun when the message came and moved to the old generation while the
+ * worker computed — and young-generation collections take such pointers as roots until a full collection. Emptied,
+ * only the small object is held that way. Kept answers (`kept`, from `RankedCache`) are shared and stay whole.
+ * Measured: bench/README.md, realtime, 2026-11-25.
+ */
+function releaseAnswer(r: RunOk): void {
+  r.items = '';
+  if (r.ranked !== undefined) r.ranked = '';
+}
+
 function frameParts(agentIds: string[], p: Pushed): SuggestionsEvent {
   const head = `{"type":"suggestions","conversationId":${JSON.stringify(p.conversationId)},"messageId":${JSON.stringify(p.messageId)},"seq":${p.seq},"scenario":"${p.scenario}","confidence":${p.confidence},"items":`;
   return { agentIds, head, items: p.items, tail: p.autoAnswered ? `,"autoAnswered":${JSON.stringify(p.autoAnswered)}}` : '}' };
