@@ -37,11 +37,11 @@ function drive(cfg: DriverConfig, onMark: (phase: string) => void = () => {}): P
 /** `PerformanceEntry.detail.kind` of a GC entry (node:perf_hooks constants). */
 const GC_KINDS: Record<number, string> = { [constants.NODE_PERFORMANCE_GC_MINOR]: 'minor', [constants.NODE_PERFORMANCE_GC_MAJOR]: 'major', [constants.NODE_PERFORMANCE_GC_INCREMENTAL]: 'incremental', [constants.NODE_PERFORMANCE_GC_WEAKCB]: 'weak callbacks' };
 
-/** `n` times: append 64 KiB to a file in `dir` and fdatasync it; the durations (ms). */
 // A full collection on demand, for the heap-per-socket figure: `gc` of a fresh context once the flag is set.
 setFlagsFromString('--expose-gc');
 const fullGc = runInNewContext('gc') as () => void;
 
+/** `n` times: append 64 KiB to a file in `dir` and fdatasync it; the durations (ms). */
 function diskSyncMs(dir: string, n: number): number[] {
   const path = join(mkdtempSync(join(dir, 'kefu-bench-sync-')), 'log');
   const fd = openSync(path, 'w');

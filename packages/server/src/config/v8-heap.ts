@@ -11,9 +11,10 @@ let applied: boolean | null = null;
  *
  * Allocation-site pretenuring: V8 watches how many objects of each allocation site survive a young-generation
  * collection and, past 85 %, makes that site's objects directly in the old generation. A chat server's message path
- * is bursty: under a burst the writer's rows, Kysely's query objects and the message events queue for tens of
- * milliseconds and survive, V8 pretenures their sites, and afterwards every message's short-lived objects land in the
- * old generation — which fills it and brings on the full collections that stall every socket. Measured in the
+ * is bursty, and the likely path is: under a burst the writer's rows, Kysely's query objects and the message events
+ * queue for tens of milliseconds and survive, V8 pretenures their sites, and afterwards every message's short-lived
+ * objects from them land in the old generation — which fills it and brings on the full collections that stall every
+ * socket (the profile shows those sites' objects promoted by default and not with the flag). Measured in the
  * realtime bench (bench/README.md, 2026-11-25): bytes reaching the old generation per message in the latency phase
  * 7.0–7.9 KB → 3.4 KB, and p99 lower in each of six alternating pairs.
  */

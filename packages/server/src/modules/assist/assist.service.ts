@@ -783,7 +783,6 @@ function addOrder(o: Order, vars: Vars): void {
   }
 }
 
-/** The pushed `suggestions` frame as JSON text, in parts around the items' JSON from the worker (or the kept ranking). */
 /**
  * Empties an answer of the worker (or one computed inline) once the message path has what it needs from it: its texts
  * are in the frame. Left whole, the answer's ~2 KB of items text reached the old generation with most messages in the
@@ -799,6 +798,7 @@ function releaseAnswer(r: RunOk): void {
   if (r.ranked !== undefined) r.ranked = '';
 }
 
+/** The pushed `suggestions` frame as JSON text, in parts around the items' JSON from the worker (or the kept ranking). */
 function frameParts(agentIds: string[], p: Pushed): SuggestionsEvent {
   const head = `{"type":"suggestions","conversationId":${JSON.stringify(p.conversationId)},"messageId":${JSON.stringify(p.messageId)},"seq":${p.seq},"scenario":"${p.scenario}","confidence":${p.confidence},"items":`;
   return { agentIds, head, items: p.items, tail: p.autoAnswered ? `,"autoAnswered":${JSON.stringify(p.autoAnswered)}}` : '}' };
