@@ -1,5 +1,5 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
-import { pieces, rawQuery, sqlText, tuples } from '../../storage/raw-sql.js';
+import { isSqlite, pieces, rawQuery, sqlText, tuples } from '../../storage/raw-sql.js';
 import type { Database, FaqEntriesTable, ProductsTable, QuickRepliesTable } from '../../storage/schema.js';
 
 export type QuickReplyRow = QuickRepliesTable;
@@ -276,7 +276,15 @@ export class AssistRepository {
     for (const [id, u] of convs) conversations.push(id, u.scenario, u.seq);
     // Statement text with placeholders, without the query builder: building and compiling two values per message cost
     // more than the update itself. Power-of-two pieces keep the texts few, so they stay prepared.
+    // PostgreSQL: the conversations' rows are locked first. The update's guard (no later buyer message with a scenario)
+    // reads the messages table; under READ COMMITTED an update that waits for a message writer's lock on the same row
+    // then re-checks its row but not that subquery, which still misses the message the writer has just committed —
+    // and so wrote an earlier message's scenario over the later one's (seen once in CI; assist.scenarios.pg.test.ts).
+    // Once the locks are held, the update's own snapshot includes every commit that held them. Taken in id order.
+    // SQLite runs one writer at a time.
+    const ids = [...convs.keys()].sort();
     await this.db.transaction().execute(async (trx) => {
+      if (!isSqlite(trx)) await trx.selectFrom('conversations').select('id').where('id', 'in', ids).orderBy('id').forUpdate().execute();
       for (const [table, params, width] of [['messages', messages, 2], ['conversations', conversations, 3]] as const) {
         for (const [start, rows] of pieces(params.length / width, SCENARIO_CHUNK)) {
           await trx.executeQuery(rawQuery(trx, scenarioUpdate(table, rows), params.slice(start * width, (start + rows) * width)));
