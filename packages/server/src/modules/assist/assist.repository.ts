@@ -280,11 +280,10 @@ export class AssistRepository {
     // reads the messages table; under READ COMMITTED an update that waits for a message writer's lock on the same row
     // then re-checks its row but not that subquery, which still misses the message the writer has just committed —
     // and so wrote an earlier message's scenario over the later one's (seen once in CI; assist.scenarios.pg.test.ts).
-    // Once the locks are held, the update's own snapshot includes every commit that held them. Taken in id order.
-    // SQLite runs one writer at a time.
-    const ids = [...convs.keys()].sort();
+    // Once the locks are held, the update's own snapshot includes every commit that held them. Taken in id order (the
+    // rows are locked as the ordered scan returns them). SQLite runs one writer at a time.
     await this.db.transaction().execute(async (trx) => {
-      if (!isSqlite(trx)) await trx.selectFrom('conversations').select('id').where('id', 'in', ids).orderBy('id').forUpdate().execute();
+      if (!isSqlite(trx)) await trx.selectFrom('conversations').select('id').where('id', 'in', [...convs.keys()]).orderBy('id').forUpdate().execute();
       for (const [table, params, width] of [['messages', messages, 2], ['conversations', conversations, 3]] as const) {
         for (const [start, rows] of pieces(params.length / width, SCENARIO_CHUNK)) {
           await trx.executeQuery(rawQuery(trx, scenarioUpdate(table, rows), params.slice(start * width, (start + rows) * width)));
