@@ -288,6 +288,11 @@ export function conversationsContract(engine: Engine): void {
         const detail = plan.rows.map((r) => r.detail).join(' | ');
         expect(detail).toContain('conversations_shop_closed_at');
         expect(detail).not.toContain('TEMP B-TREE');
+        // And no index moves with every message: an index of conversations on the activity time holds closed ones only.
+        const indexes = await sql<{ name: string; sql: string | null }>`SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'conversations'`.execute(db);
+        const onActivity = indexes.rows.filter((r) => r.sql?.includes('last_message_at'));
+        expect(onActivity.map((r) => r.name)).toEqual(['conversations_shop_closed_at']);
+        for (const r of onActivity) expect(r.sql).toMatch(/WHERE status = 'closed'$/);
       }
     });
 
