@@ -129,6 +129,53 @@ export function threadsCpuByName(): Map<string, number> {
   return out;
 }
 
+/** One thread's scheduler counters from `/proc/<pid>/task/<tid>/schedstat` (Linux): ns on a CPU, ns runnable but waiting for one. */
+export interface ThreadSched {
+  tid: number;
+  name: string;
+  runNs: number;
+  waitNs: number;
+}
+
+/**
+ * Every thread of process `pid` (this one by default) with its scheduler counters: how long each ran, and how long it
+ * was ready to run while every core was taken (the run queue's wait). Empty where /proc is missing. On two shared cores
+ * this tells a thread that was busy from one that was starved.
+ */
+export function schedByThread(pid = process.pid): ThreadSched[] {
+  const out: ThreadSched[] = [];
+  let tids: string[];
+  try {
+    tids = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return out;
+  }
+  for (const t of tids) {
+    try {
+      const [run, wait] = readFileSync(`/proc/${pid}/task/${t}/schedstat`, 'utf8').split(' ');
+      const name = Number(t) === pid ? 'main' : readFileSync(`/proc/${pid}/task/${t}/comm`, 'utf8').trim();
+      out.push({ tid: Number(t), name, runNs: Number(run), waitNs: Number(wait) });
+    } catch {
+      // the thread ended between the listing and the read
+    }
+  }
+  return out;
+}
+
+/** What each thread ran and waited between two `schedByThread` snapshots (ms), summed by name; threads that began meanwhile count from 0. */
+export function schedDelta(before: ThreadSched[], after: ThreadSched[]): Map<string, { runMs: number; waitMs: number }> {
+  const prior = new Map(before.map((t) => [t.tid, t]));
+  const out = new Map<string, { runMs: number; waitMs: number }>();
+  for (const t of after) {
+    const b = prior.get(t.tid);
+    const e = out.get(t.name) ?? { runMs: 0, waitMs: 0 };
+    e.runMs += (t.runNs - (b?.runNs ?? 0)) / 1e6;
+    e.waitMs += (t.waitNs - (b?.waitNs ?? 0)) / 1e6;
+    out.set(t.name, e);
+  }
+  return out;
+}
+
 /**
  * Watches this thread's event loop: a 4 ms timer that fires more than `overMs` late means the loop was held (or the
  * process descheduled) for that long; `onGap(start, ms)` gets each such gap (`performance.now()` clock). Returns stop.

@@ -9,19 +9,19 @@ import { fileURLToPath } from 'node:url';
 import { constants, type IntervalHistogram, monitorEventLoopDelay, performance, PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
 import { defaultConfig, startServer } from '@kefu/server';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { cpuProfile, heapProfile, login, metric, percentile, result, threadCpuUs, watchEventLoopGaps, type Bench } from './lib.js';
+import { cpuProfile, heapProfile, login, metric, percentile, result, schedByThread, schedDelta, threadCpuUs, watchEventLoopGaps, type Bench, type ThreadSched } from './lib.js';
 import type { DriverConfig, DriverResult } from './realtime/clients.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
 /** Runs the clients in a child process; `onMark` is called (and answered) at each phase mark. */
-function drive(cfg: DriverConfig, onMark: (phase: string) => void = () => {}): Promise<DriverResult> {
+function drive(cfg: DriverConfig, onMark: (phase: string, clientPid: number) => void = () => {}): Promise<DriverResult> {
   return new Promise((resolve, reject) => {
     const child = fork(join(here, 'realtime', 'clients.ts'), [], { execArgv: ['--conditions=source', '--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     const timer = setTimeout(() => (child.kill('SIGKILL'), reject(new Error('client driver timed out'))), 600_000);
     child.on('message', (m: { phase?: string; ok?: boolean; res?: DriverResult; error?: string }) => {
       if (m.phase) {
-        onMark(m.phase);
+        onMark(m.phase, child.pid ?? 0);
         child.send({ go: true });
         return;
       }
@@ -135,6 +135,9 @@ export const bench: Bench = {
     };
     // The same in the latency phase, and how busy the event loop was (its utilisation): queueing grows with it.
     const latCpu = { kefu: [0, 0], relay: [0, 0] };
+    // Each thread's scheduler counters (server, client process) at the latency phase's start and end: time on a core, and
+    // time ready to run while both cores were taken — whether a slow tail was work or waiting for a core, and for whom.
+    const sched: Record<'kefu' | 'relay', Array<[ThreadSched[], ThreadSched[]]>> = { kefu: [], relay: [] };
     const elu = { kefu: performance.eventLoopUtilization(), relay: performance.eventLoopUtilization() };
     // The message writer's transactions in the latency phase: each costs a commit whatever its size.
     let writer: { written: { batches: number; messages: number } } | null = null;
@@ -162,7 +165,9 @@ export const bench: Bench = {
       fullGc();
       return process.memoryUsage().heapUsed;
     };
-    const marker = (which: 'kefu' | 'relay') => (phase: string) => {
+    const marker = (which: 'kefu' | 'relay') => (phase: string, clientPid: number) => {
+      if (phase === 'latency-start') sched[which][0] = [schedByThread(), schedByThread(clientPid)];
+      if (phase === 'latency-end') sched[which][1] = [schedByThread(), schedByThread(clientPid)];
       if (phase === 'sockets-opening') heapAt[which][0] = liveHeap();
       if (phase === 'sockets-open') heapAt[which][1] = liveHeap();
       if (timeline && phase === 'latency-start') {
@@ -206,17 +211,21 @@ export const bench: Bench = {
     // throughput phase with KEFU_BENCH_RT_PROFILE_PHASE=throughput.
     const profileTo = process.env.KEFU_BENCH_RT_PROFILE;
     let profile: ReturnType<typeof cpuProfile> | null = null;
+    let profileStopped = false;
     // KEFU_BENCH_RT_HEAP=<file>: the allocations of the server's latency phase, sampled (bench/lib.ts heapProfile).
     const heapTo = process.env.KEFU_BENCH_RT_HEAP;
     let heap: ReturnType<typeof heapProfile> | null = null;
     const kefuMark = marker('kefu');
     const cpuMarks = {
-      kefu: (phase: string) => {
-        kefuMark(phase);
+      kefu: (phase: string, clientPid: number) => {
+        kefuMark(phase, clientPid);
         const which = process.env.KEFU_BENCH_RT_PROFILE_PHASE === 'throughput' ? 'throughput' : 'latency';
         // The throughput phase's first round only.
         if (profileTo && phase === `${which}-start` && !profile) profile = cpuProfile();
-        if (profile && phase === `${which}-end`) void profile.stop(profileTo!);
+        if (profile && !profileStopped && phase === `${which}-end`) {
+          profileStopped = true;
+          void profile.stop(profileTo!);
+        }
         if (heapTo && phase === 'latency-start') heap = heapProfile(process.env.KEFU_BENCH_RT_HEAP_KEEP === 'promoted' ? 'promoted' : 'all');
         if (heap && phase === 'latency-end') void heap.stop(heapTo!);
       },
@@ -284,6 +293,21 @@ export const bench: Bench = {
       const tx = w === 'kefu' && batchesAt[1] ? `, ${batchesAt[1].batches - batchesAt[0]!.batches} transactions of ${((batchesAt[1].messages - batchesAt[0]!.messages) / Math.max(1, batchesAt[1].batches - batchesAt[0]!.batches)).toFixed(1)} messages on average` : '';
       return `${(elu[w].utilization * 100).toFixed(0)} % busy, ${((latCpu[w][1]! - latCpu[w][0]!) / Math.max(1, latSent[w])).toFixed(0)} µs CPU/msg, ${gcText}${tx}`;
     };
+    // Run-queue wait in the latency phase: the server's main thread, the client process's main thread, and the threads
+    // that ran most beside them (ms on a core; the threads by name, summed).
+    const waits = (w: 'kefu' | 'relay') => {
+      const [a, b] = [sched[w][0], sched[w][1]];
+      if (!a || !b) return 'n/a';
+      const server = schedDelta(a[0], b[0]);
+      const client = schedDelta(a[1], b[1]);
+      const main = server.get('main');
+      const cmain = client.get('main');
+      if (!main || !cmain) return 'n/a';
+      const others = [...server].filter(([n]) => n !== 'main').map(([n, v]) => `${n} ${v.runMs.toFixed(0)}`);
+      let clientOthers = 0;
+      for (const [n, v] of client) if (n !== 'main') clientOthers += v.runMs;
+      return `server main ran ${main.runMs.toFixed(0)} ms and waited ${main.waitMs.toFixed(0)} ms for a core, client main ran ${cmain.runMs.toFixed(0)} / waited ${cmain.waitMs.toFixed(0)} ms; other threads ran (ms): server ${others.join(', ')}; client ${clientOthers.toFixed(0)}`;
+    };
     const delay = (h: IntervalHistogram) => `p99 ${(h.percentile(99) / 1e6).toFixed(1)} ms, max ${(h.max / 1e6).toFixed(1)} ms`;
     return result(
       'realtime',
@@ -308,7 +332,7 @@ export const bench: Bench = {
         notes:
           `${buyers} buyers, 2 agents, ${buyers * perBuyer} messages per throughput round (persisted, acked after commit, delivered to an agent), ${rounds} round(s) each side, the median's rate (kefu ${roundRates(kefu)} msg/s; relay ${roundRates(base)} msg/s); ` +
           `latency at ${Math.round(half)} msg/s for ${seconds} s; clients in a separate process; client CPU per message over the throughput rounds ` +
-          `${(kefu.clientCpuUs / (total * rounds)).toFixed(0)} µs (kefu) vs ${(base.clientCpuUs / (total * rounds)).toFixed(0)} µs (relay), server process (all threads) ${procCpu('kefu')} µs vs ${procCpu('relay')} µs; event-loop delay in the latency phase ${delay(loop.kefu)} (relay ${delay(loop.relay)}), server main thread ${latPhase('kefu')} (relay ${latPhase('relay')}); 1-min load average at the end ${load} on ${cpus().length} cores; ` +
+          `${(kefu.clientCpuUs / (total * rounds)).toFixed(0)} µs (kefu) vs ${(base.clientCpuUs / (total * rounds)).toFixed(0)} µs (relay), server process (all threads) ${procCpu('kefu')} µs vs ${procCpu('relay')} µs; event-loop delay in the latency phase ${delay(loop.kefu)} (relay ${delay(loop.relay)}), server main thread ${latPhase('kefu')} (relay ${latPhase('relay')}); scheduling in the latency phase: ${waits('kefu')} (relay: ${waits('relay')}); 1-min load average at the end ${load} on ${cpus().length} cores; ` +
           `errors: ${JSON.stringify(kefu.errors)}`,
       },
     );
