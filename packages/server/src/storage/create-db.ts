@@ -27,8 +27,8 @@ export interface StorageOptions {
 export interface Storage {
   db: Kysely<Database>;
   dialect: Dialect;
-  /** Applies pending migrations; returns the names applied. */
-  migrate(): Promise<string[]>;
+  /** Applies pending migrations (up to and including `upTo`, when given: migration tests); returns the names applied. */
+  migrate(upTo?: string): Promise<string[]>;
   /** Cheap round trip used by /readyz. */
   ping(): Promise<void>;
   /** Durable commits whose disk sync runs off the event loop (hot write paths: messages); see commit-sync.ts. */
@@ -81,7 +81,7 @@ function createSqlite(path: string, backgroundCheckpoints: boolean): Storage {
   return {
     db,
     dialect: 'sqlite',
-    migrate: () => runMigrations(db, ctx),
+    migrate: (upTo) => runMigrations(db, ctx, undefined, upTo),
     async ping() {
       await sql`select 1`.execute(db);
     },
@@ -118,7 +118,7 @@ async function createPostgres(url: string, opts: StorageOptions): Promise<Storag
   return {
     db,
     dialect: 'postgres',
-    migrate: () => runMigrations(db, ctx, schema),
+    migrate: (upTo) => runMigrations(db, ctx, schema, upTo),
     async ping() {
       await sql`select 1`.execute(db);
     },
@@ -127,10 +127,10 @@ async function createPostgres(url: string, opts: StorageOptions): Promise<Storag
   };
 }
 
-async function runMigrations(db: Kysely<Database>, ctx: MigrationContext, schema?: string): Promise<string[]> {
+async function runMigrations(db: Kysely<Database>, ctx: MigrationContext, schema?: string, upTo?: string): Promise<string[]> {
   // Kysely looks for its bookkeeping tables across all schemas; pin them to ours so parallel runs in other schemas don't confuse it.
   const migrator = new Migrator({ db, provider: migrationProvider(ctx), ...(schema ? { migrationTableSchema: schema } : {}) });
-  const { error, results } = await migrator.migrateToLatest();
+  const { error, results } = upTo ? await migrator.migrateTo(upTo) : await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }

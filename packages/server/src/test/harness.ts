@@ -10,12 +10,12 @@ import type { RouteModule } from '../app.js';
 export const PG_URL = process.env.KEFU_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 export type Engine = 'sqlite' | 'postgres';
 
-/** A fresh, migrated database on the given engine; PostgreSQL runs get their own schema. */
-export async function testStorage(engine: Engine): Promise<{ storage: Storage; cleanup(): Promise<void> }> {
+/** A fresh, migrated database on the given engine (up to `upTo` when given); PostgreSQL runs get their own schema. */
+export async function testStorage(engine: Engine, opts: { upTo?: string } = {}): Promise<{ storage: Storage; cleanup(): Promise<void> }> {
   if (engine === 'postgres') {
     const pgSchema = `kefu_t_${randomBytes(6).toString('hex')}`;
     const storage = await createStorage({ databaseUrl: PG_URL, pgSchema, pgPoolSize: 4 });
-    await storage.migrate();
+    await storage.migrate(opts.upTo);
     return {
       storage,
       async cleanup() {
@@ -26,7 +26,7 @@ export async function testStorage(engine: Engine): Promise<{ storage: Storage; c
   }
   const dir = mkdtempSync(join(tmpdir(), 'kefu-db-'));
   const storage = await createStorage({ sqlitePath: join(dir, 'kefu.db') });
-  await storage.migrate();
+  await storage.migrate(opts.upTo);
   return {
     storage,
     async cleanup() {

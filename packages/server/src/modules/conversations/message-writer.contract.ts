@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Storage } from '../../storage/create-db.js';
 import type { CommitSync } from '../../storage/commit-sync.js';
@@ -108,6 +109,29 @@ export function messageWriterContract(engine: Engine): void {
       expect(Number(later.message.seq)).toBe(1);
     });
 
+    it('keeps one clientId apart per conversation; the retry guard is keyed by clientId first and the look-up reads it in that order', async () => {
+      const [a, b] = [await conversation(), await conversation()];
+      const writer = new MessageWriter(storage.db, () => T + 10);
+      const [inA, inB] = await Promise.all([writer.append(input(a, 'buyer', 'w-same')), writer.append(input(b, 'buyer', 'w-same'))]);
+      expect([inA.duplicate, inB.duplicate]).toEqual([false, false]);
+      const retry = await writer.append(input(b, 'buyer', 'w-same'));
+      expect(retry).toMatchObject({ duplicate: true });
+      expect(retry.message.id).toBe(inB.message.id);
+      if (engine === 'sqlite') {
+        // Migration 0015: the unique index leads with client_id (time-ordered clientIds append to it); resume reads keep
+        // (conversation_id, seq). The writer's look-up of retried ids is an exact seek in it.
+        const idx = await sql<{ name: string; cols: string }>`SELECT il.name AS name, (SELECT group_concat(ii.name, ',') FROM pragma_index_info(il.name) ii) AS cols
+          FROM pragma_index_list('messages') il WHERE il."unique" = 1 ORDER BY cols`.execute(storage.db);
+        expect(idx.rows.map((r) => r.cols)).toEqual(['client_id,conversation_id', 'conversation_id,seq', 'id']);
+        const plan = await sql<{ detail: string }>`EXPLAIN QUERY PLAN select * from messages where (client_id, conversation_id) in (values (${'w-same'}, ${a}), (${'w-x'}, ${b}))`.execute(storage.db);
+        const detail = plan.rows.map((r) => r.detail).join(' | ');
+        expect(detail).toMatch(/SEARCH messages USING INDEX sqlite_autoindex_messages_\d \(client_id=\? AND conversation_id=\?\)/);
+      } else {
+        const idx = await sql<{ indexdef: string }>`SELECT indexdef FROM pg_indexes WHERE tablename = 'messages' AND schemaname = current_schema() AND indexdef LIKE 'CREATE UNIQUE%' ORDER BY indexname`.execute(storage.db);
+        expect(idx.rows.map((r) => r.indexdef.replace(/^.* USING btree /, ''))).toEqual(['(client_id, conversation_id)', '(conversation_id, seq)', '(id)']);
+      }
+    });
+
     it('writes a batch holding a retry of an earlier batch once: the retry is the stored message, the others get the next seqs', async () => {
       const [a, b] = [await conversation(), await conversation()];
       const committed: string[] = [];
@@ -206,6 +230,37 @@ export function messageWriterContract(engine: Engine): void {
       expect(emitted).toEqual(['f1']);
       const retry = await new MessageWriter(storage.db, () => T).append(input(c, 'buyer', 'f1'));
       expect(retry.duplicate).toBe(true);
+    });
+
+    it('migration 0015 keeps every message, its rowid order and the other indexes, and the retry guard still refuses a stored clientId', async () => {
+      const { storage: old, cleanup: done } = await testStorage(engine, { upTo: '0014_conversation_closed_list' });
+      try {
+        const db = old.db;
+        const orgId = newId('org');
+        const shop = newId('shop');
+        await db.insertInto('organizations').values({ id: orgId, name: '测试组织', created_at: T }).execute();
+        await db.insertInto('shops').values({ id: shop, org_id: orgId, name: '山野户外', platform: 'taobao', time_zone: 'Asia/Shanghai', business_hours: '{}', public_key: newId('pk'), settings: '{}', created_at: T }).execute();
+        await db.insertInto('buyers').values({ id: 'byr_m', shop_id: shop, anon_id: 'anon-m', external_id: null, nickname: '买家', created_at: T, last_seen_at: T, last_agent_id: null }).execute();
+        await db
+          .insertInto('conversations')
+          .values({ id: 'cnv_m', shop_id: shop, buyer_id: 'byr_m', status: 'assigned', assigned_agent_id: null, group_id: null, scenario: null, last_seq: 3, last_message_at: T, waiting_since: null, queued_at: null, unread: 0, agent_read_seq: 0, buyer_read_seq: 0, session_started_at: T, created_at: T, updated_at: T, closed_at: null })
+          .execute();
+        const rows = [3, 1, 2].map((seq) => ({ id: `msg_${seq}`, shop_id: shop, conversation_id: 'cnv_m', seq, client_id: `k${seq}`, sender: 'buyer', agent_id: null, kind: 'text', text: `第 ${seq} 句 <b>原样</b>`, payload: seq === 2 ? '{"a":1}' : null, created_at: T + seq, scenario: seq === 1 ? 'bargain' : null }));
+        for (const r of rows) await db.insertInto('messages').values(r).execute();
+        expect(await old.migrate()).toEqual(['0015_messages_client_order']);
+        const after = await db.selectFrom('messages').selectAll().orderBy('seq').execute();
+        expect(after.map((m) => ({ ...m, seq: Number(m.seq), created_at: Number(m.created_at) }))).toEqual([...rows].sort((x, y) => x.seq - y.seq));
+        if (engine === 'sqlite') {
+          const order = await sql<{ id: string }>`SELECT id FROM messages ORDER BY rowid`.execute(db);
+          expect(order.rows.map((r) => r.id)).toEqual(['msg_3', 'msg_1', 'msg_2']);
+          const named = await sql<{ name: string }>`SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'messages' AND sql IS NOT NULL`.execute(db);
+          expect(named.rows.map((r) => r.name)).toEqual(['messages_shop_created']);
+        }
+        await expect(db.insertInto('messages').values({ ...rows[0]!, id: 'msg_x', seq: 9 }).execute()).rejects.toThrow(/unique|duplicate/i);
+        await db.insertInto('messages').values({ ...rows[0]!, id: 'msg_y', seq: 4, client_id: 'k4' }).execute();
+      } finally {
+        await done();
+      }
     });
   });
 }

@@ -58,7 +58,7 @@ const MESSAGE_COLUMNS = ['id', 'shop_id', 'conversation_id', 'seq', 'client_id',
 
 /** SQL text (with `?` placeholders) of the writer's statements for `rows` rows; parameters in the order the writer pushes them. */
 function statementText(kind: string, rows: number): string {
-  if (kind === 'existing') return `select * from messages where (conversation_id, client_id) in (values ${tuples(rows, 2)})`;
+  if (kind === 'existing') return `select * from messages where (client_id, conversation_id) in (values ${tuples(rows, 2)})`;
   if (kind === 'insert') return `insert into messages (${MESSAGE_COLUMNS.join(', ')}) values ${tuples(rows, MESSAGE_COLUMNS.length)}`;
   const cls = kind.slice('bump:'.length) as SenderClass;
   const sets = ['last_seq = conversations.last_seq + v.column2', 'updated_at = ?'];
@@ -202,7 +202,7 @@ export class MessageWriter {
 
   /**
    * Writes a batch, first without looking up retried clientIds: a retry is rare (a client resending after a lost ack),
-   * and the unique (conversation_id, client_id) index refuses one anyway. If the batch fails, it is written again with
+   * and the unique (client_id, conversation_id) index refuses one anyway. If the batch fails, it is written again with
    * the look-up, which answers retries with the stored message; the batches that follow look up too for a while, so a
    * client that keeps resending costs one failed attempt, not one per batch.
    */
@@ -263,9 +263,9 @@ export class MessageWriter {
     const key = (conversationId: string, clientId: string) => `${conversationId}\u0000${clientId}`;
     const existing = new Map<string, MessageRow>();
     if (lookup) {
-      // Row-value IN over the unique (conversation_id, client_id) index: exact lookups, whatever the history size.
+      // Row-value IN over the unique (client_id, conversation_id) index: exact lookups, whatever the history size.
       const pairs: unknown[] = [];
-      for (const i of inputs) pairs.push(i.conversationId, i.clientId);
+      for (const i of inputs) pairs.push(i.clientId, i.conversationId);
       for (const row of (await trx.executeQuery<MessageRow>(this.query('existing', inputs.length, pairs))).rows) {
         existing.set(key(row.conversation_id, row.client_id), row);
       }

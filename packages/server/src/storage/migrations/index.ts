@@ -13,6 +13,7 @@ import * as m0011 from './0011_urge_reminders.js';
 import * as m0012 from './0012_conversation_list_order.js';
 import * as m0013 from './0013_orders_buyer_latest.js';
 import * as m0014 from './0014_conversation_closed_list.js';
+import * as m0015 from './0015_messages_client_order.js';
 
 /** Dialect facts a migration needs to emit the same schema on SQLite and PostgreSQL. */
 export interface MigrationContext {
@@ -41,6 +42,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, MigrationModule]> = [
   ['0012_conversation_list_order', m0012],
   ['0013_orders_buyer_latest', m0013],
   ['0014_conversation_closed_list', m0014],
+  ['0015_messages_client_order', m0015],
 ];
 
 export function migrationProvider(ctx: MigrationContext): MigrationProvider {
