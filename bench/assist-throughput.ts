@@ -5,6 +5,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expandSuggestionItems, type SuggestionRefTable } from '@kefu/contracts';
+import { newClientId } from '@kefu/core';
 import { assistOf, defaultConfig, startServer } from '@kefu/server';
 import WebSocket from 'ws';
 import { cpuProfile, login, metric, result, threadCpuUs, threadsCpuByName, type Bench } from './lib.js';
@@ -96,7 +97,7 @@ async function driver(cfg: DriverConfig): Promise<DriverResult> {
       ws.send(JSON.stringify({ type: 'send', clientId, kind: 'text', text }));
     });
   // Warm-up: first message of each conversation (routing, auto replies), outside the timing.
-  await Promise.all(buyers.map((ws, i) => send(ws, `wu-${i}`, '你好，在吗')));
+  await Promise.all(buyers.map((ws) => send(ws, `wu-${newClientId('')}`, '你好，在吗')));
   await new Promise((r) => setTimeout(r, 500));
   const all = new Promise<void>((r) => (done = r));
   // The server notes its CPU counters before the timed part starts (it answers `go`).
@@ -107,7 +108,7 @@ async function driver(cfg: DriverConfig): Promise<DriverResult> {
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   const acked: Promise<void>[] = [];
-  for (let k = 0; k < cfg.perBuyer; k++) for (let i = 0; i < buyers.length; i++) acked.push(send(buyers[i]!, `tp-${i}-${k}`, `${TEXTS[(i + k) % TEXTS.length]!}${cfg.unique ? ` ${cfg.unique}${i}-${k}` : ''}`));
+  for (let k = 0; k < cfg.perBuyer; k++) for (let i = 0; i < buyers.length; i++) acked.push(send(buyers[i]!, `tp-${newClientId('')}`, `${TEXTS[(i + k) % TEXTS.length]!}${cfg.unique ? ` ${cfg.unique}${i}-${k}` : ''}`));
   await Promise.all([Promise.all(acked), all]);
   const ms = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);

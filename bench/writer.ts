@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import BetterSqlite from 'better-sqlite3';
 import { createStorage } from '@kefu/server';
+import { newClientId } from '@kefu/core';
 import { MessageWriter } from '../packages/server/src/modules/conversations/message-writer.js';
 import { metric, result, threadCpuUs, type Bench } from './lib.js';
 
@@ -57,7 +58,7 @@ async function runWriter(path: string, total: number, inFlight: number): Promise
       let next = 0;
       const sender = async () => {
         for (let n = next++; n < total; n = next++) {
-          await writer.append({ shopId: SHOP, conversationId: `cnv_w${conversationOf(n + offset)}`, clientId: `${tag}${n}`, sender: 'buyer', agentId: null, kind: 'text', text: TEXTS[n % TEXTS.length]!, payload: null });
+          await writer.append({ shopId: SHOP, conversationId: `cnv_w${conversationOf(n + offset)}`, clientId: `${tag}${newClientId('')}`, sender: 'buyer', agentId: null, kind: 'text', text: TEXTS[n % TEXTS.length]!, payload: null });
         }
       };
       return Promise.all(Array.from({ length: inFlight }, sender));

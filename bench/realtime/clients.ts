@@ -1,5 +1,6 @@
 // Client driver for bench/realtime.ts, run in its own process so clients do not share the server's event loop.
 import { expandSuggestionItems, type SuggestionRefTable } from '@kefu/contracts';
+import { newClientId } from '@kefu/core';
 import { appendFileSync } from 'node:fs';
 import WebSocket from 'ws';
 import { watchEventLoopGaps } from '../lib.js';
@@ -141,7 +142,7 @@ async function run(cfg: DriverConfig): Promise<DriverResult> {
   // (2026-11-24, perf over its 5 s: ~0.5 s of compiler threads; ~0.2 s after this warm-up).
   const warm = Math.min(buyers.length, 1000);
   const warmed: Promise<void>[] = [];
-  for (let k = 0; k < 2; k++) for (let i = 0; i < warm; i++) warmed.push(send(buyers[i]!, `wu-${run}-${i}-${k}`, `这件外套 M 码还有吗？热身 ${i} 第 ${k} 问`));
+  for (let k = 0; k < 2; k++) for (let i = 0; i < warm; i++) warmed.push(send(buyers[i]!, `wu-${run}-${newClientId('')}`, `这件外套 M 码还有吗？热身 ${i} 第 ${k} 问`));
   await Promise.all(warmed);
   if (process.env.KEFU_BENCH_DEBUG) console.error(`[${cfg.mode}] warm-up ${(now() - tConn).toFixed(0)} ms`);
   await sleep(300);
@@ -164,7 +165,7 @@ async function run(cfg: DriverConfig): Promise<DriverResult> {
     const acked: Promise<void>[] = [];
     // Every text unique, as in the latency phase: the rate that phase runs at (half of this one) must come from the
     // same work per message, and no message is answered from the suggestion caches of repeated questions (the worst case).
-    for (let k = 0; k < cfg.perBuyer; k++) for (let i = 0; i < buyers.length; i++) acked.push(send(buyers[i]!, `${tpRound}${i}-${k}`, `这双鞋 42 码有货吗？买家 ${i} 第 ${r * cfg.perBuyer + k} 问`));
+    for (let k = 0; k < cfg.perBuyer; k++) for (let i = 0; i < buyers.length; i++) acked.push(send(buyers[i]!, `${tpRound}${newClientId('')}`, `这双鞋 42 码有货吗？买家 ${i} 第 ${r * cfg.perBuyer + k} 问`));
     await Promise.all([Promise.all(acked), delivered]);
     roundsMs.push(now() - t0);
     const cpu = process.cpuUsage(cpu0);
@@ -191,7 +192,7 @@ async function run(cfg: DriverConfig): Promise<DriverResult> {
       const due = start + (j * 1000) / rate;
       const wait = due - now();
       if (wait > 1) await sleep(wait);
-      const id = `lt-${run}-${j}`;
+      const id = `lt-${run}-${newClientId('')}`;
       sentAt.set(id, now());
       void send(buyers[j % buyers.length]!, id, `延迟测量 ${j}`);
       latencySent++;

@@ -10,3 +10,4 @@ export * from './seed/index.js';
 export * from './buyers/index.js';
 export * from './orders/index.js';
 export * from './urging/index.js';
+export * from './client-id.js';

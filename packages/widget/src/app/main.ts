@@ -1,7 +1,7 @@
 import type { MessageDto, Platform, WidgetBootstrapDto } from '@kefu/contracts';
 import { renderSafeSegments, screenBuyerMessage } from '@kefu/core';
 import { BuyerSocket } from './socket.js';
-import { MessageStore, newClientId, parentOriginOf, type PendingSend, safeImageUrl, safeLink } from './store.js';
+import { MessageStore, newAnonId, newClientId, parentOriginOf, type PendingSend, safeImageUrl, safeLink } from './store.js';
 import './style.css';
 
 // The buyer chat app inside the widget iframe. Every buyer/agent text goes through textContent, never innerHTML.
@@ -222,11 +222,11 @@ function anonId(): string {
   try {
     const have = localStorage.getItem(k);
     if (have && /^[A-Za-z0-9_-]{8,64}$/.test(have)) return have;
-    const id = newClientId();
+    const id = newAnonId();
     localStorage.setItem(k, id);
     return id;
   } catch {
-    return newClientId(); // storage blocked (third-party context): a session-only identity
+    return newAnonId(); // storage blocked (third-party context): a session-only identity
   }
 }
 

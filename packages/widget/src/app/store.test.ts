@@ -1,6 +1,6 @@
 import type { MessageDto } from '@kefu/contracts';
 import { describe, expect, it } from 'vitest';
-import { MessageStore, newClientId, parentOriginOf, safeImageUrl, safeLink } from './store.js';
+import { MessageStore, newAnonId, newClientId, parentOriginOf, safeImageUrl, safeLink } from './store.js';
 
 const m = (seq: number, clientId = `c${seq}`): MessageDto => ({ id: `m${seq}`, conversationId: 'conv1', seq, clientId, sender: 'agent', kind: 'text', text: `t${seq}`, createdAt: seq });
 
@@ -40,7 +40,10 @@ describe('widget safety helpers', () => {
     expect(safeLink('//evil.example')).toBeNull();
     expect(safeLink('/p/1')).toBe('/p/1');
   });
-  it('makes valid clientIds', () => {
-    expect(newClientId()).toMatch(/^[A-Za-z0-9_-]{1,64}$/);
+  it('makes valid clientIds that sort by creation time, and random anonymous ids', () => {
+    const a = newClientId();
+    expect(a).toMatch(/^w[0-9a-z]{21}$/);
+    expect(newAnonId()).toMatch(/^[A-Za-z0-9_-]{8,64}$/);
+    expect(newAnonId()).not.toBe(newAnonId());
   });
 });

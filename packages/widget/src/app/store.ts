@@ -1,4 +1,5 @@
 import type { MessageDto } from '@kefu/contracts';
+import { newClientId as coreClientId } from '@kefu/core';
 
 export interface PendingSend {
   clientId: string;
@@ -66,11 +67,16 @@ export class MessageStore {
   }
 }
 
-/** A clientId for a new send: random, URL-safe. */
-export function newClientId(): string {
+/** A buyer's anonymous id: random only (an identity kept across visits should not tell when it was made). */
+export function newAnonId(): string {
   const bytes = new Uint8Array(12);
   crypto.getRandomValues(bytes);
   return `w${Array.from(bytes, (b) => b.toString(36).padStart(2, '0')).join('')}`.slice(0, 32);
+}
+
+/** A clientId for a new send: time-ordered, URL-safe (`newClientId` of @kefu/core, docs/REALTIME.md §Client ids). */
+export function newClientId(): string {
+  return coreClientId('w');
 }
 
 /** Parses `parent=` into an exact origin, or null (then the app never posts to a parent). */

@@ -1,3 +1,4 @@
+import { newClientId as coreClientId } from '@kefu/core';
 import { type AgentClientFrame, type AgentServerFrame, type AgentStatus, expandSuggestionItems, type SuggestionRefTable } from '@kefu/contracts';
 
 export type SocketState = 'connecting' | 'open' | 'closed';
@@ -173,9 +174,7 @@ export class AgentSocket {
   }
 }
 
-/** A client id for idempotent sends; works outside secure contexts (no randomUUID there). */
+/** A client id for idempotent sends: time-ordered (`newClientId` of @kefu/core, docs/REALTIME.md §Client ids); works outside secure contexts. */
 export function newClientId(): string {
-  const bytes = new Uint8Array(16);
-  crypto.getRandomValues(bytes);
-  return 'c' + Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+  return coreClientId('c');
 }
