@@ -1,5 +1,5 @@
 import type { MessageDto } from '@kefu/contracts';
-import { newClientId as coreClientId } from '@kefu/core';
+import { formatClientId } from '@kefu/core';
 
 export interface PendingSend {
   clientId: string;
@@ -74,9 +74,9 @@ export function newAnonId(): string {
   return `w${Array.from(bytes, (b) => b.toString(36).padStart(2, '0')).join('')}`.slice(0, 32);
 }
 
-/** A clientId for a new send: time-ordered, URL-safe (`newClientId` of @kefu/core, docs/REALTIME.md §Client ids). */
+/** A clientId for a new send: time-ordered, URL-safe (`formatClientId` of @kefu/core, docs/REALTIME.md §Client ids). */
 export function newClientId(): string {
-  return coreClientId('w');
+  return formatClientId('w', Date.now(), crypto.getRandomValues(new Uint8Array(12)));
 }
 
 /** Parses `parent=` into an exact origin, or null (then the app never posts to a parent). */

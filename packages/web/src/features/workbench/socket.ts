@@ -1,4 +1,4 @@
-import { newClientId as coreClientId } from '@kefu/core';
+import { formatClientId } from '@kefu/core';
 import { type AgentClientFrame, type AgentServerFrame, type AgentStatus, expandSuggestionItems, type SuggestionRefTable } from '@kefu/contracts';
 
 export type SocketState = 'connecting' | 'open' | 'closed';
@@ -174,7 +174,7 @@ export class AgentSocket {
   }
 }
 
-/** A client id for idempotent sends: time-ordered (`newClientId` of @kefu/core, docs/REALTIME.md §Client ids); works outside secure contexts. */
+/** A client id for idempotent sends: time-ordered (`formatClientId` of @kefu/core, docs/REALTIME.md §Client ids); works outside secure contexts. */
 export function newClientId(): string {
-  return coreClientId('c');
+  return formatClientId('c', Date.now(), crypto.getRandomValues(new Uint8Array(12)));
 }
