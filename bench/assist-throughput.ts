@@ -5,15 +5,9 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expandSuggestionItems, type SuggestionRefTable } from '@kefu/contracts';
-import { formatClientId } from '@kefu/core';
-import { randomFillSync } from 'node:crypto';
-
 import { assistOf, defaultConfig, startServer } from '@kefu/server';
 import WebSocket from 'ws';
-import { cpuProfile, login, metric, result, threadCpuUs, threadsCpuByName, type Bench } from './lib.js';
-
-/** A clientId as the widget makes one (docs/REALTIME.md §Client ids). */
-const newClientId = (prefix: string) => formatClientId(prefix, Date.now(), randomFillSync(new Uint8Array(12)));
+import { cpuProfile, login, metric, newClientId, result, threadCpuUs, threadsCpuByName, type Bench } from './lib.js';
 
 interface DriverConfig {
   url: string;

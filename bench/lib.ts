@@ -1,8 +1,10 @@
+import { randomFillSync } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { formatClientId } from '@kefu/core';
 
 /** One figure of a benchmark, always against a baseline measured in the same run (../shared/docs/BENCH.md). */
 export interface Metric {
@@ -110,18 +112,26 @@ export function threadCpuUs(tid: number | null = process.pid): number | null {
  */
 export function threadsCpuByName(): Map<string, number> {
   const out = new Map<string, number>();
+  for (const { tid, name } of threadsOf()) {
+    const us = threadCpuUs(tid);
+    if (us !== null) out.set(name, (out.get(name) ?? 0) + us);
+  }
+  return out;
+}
+
+/** The threads of process `pid` (this one by default) by id and name ("main" for the process's own), from /proc; empty where it is missing. */
+function threadsOf(pid = process.pid): Array<{ tid: number; name: string }> {
   let tids: string[];
   try {
-    tids = readdirSync('/proc/self/task');
+    tids = readdirSync(`/proc/${pid}/task`);
   } catch {
-    return out;
+    return [];
   }
+  const out: Array<{ tid: number; name: string }> = [];
   for (const t of tids) {
     const tid = Number(t);
     try {
-      const name = tid === process.pid ? 'main' : readFileSync(`/proc/self/task/${tid}/comm`, 'utf8').trim();
-      const us = threadCpuUs(tid);
-      if (us !== null) out.set(name, (out.get(name) ?? 0) + us);
+      out.push({ tid, name: tid === pid ? 'main' : readFileSync(`/proc/${pid}/task/${t}/comm`, 'utf8').trim() });
     } catch {
       // the thread ended between the listing and the read
     }
@@ -144,22 +154,20 @@ export interface ThreadSched {
  */
 export function schedByThread(pid = process.pid): ThreadSched[] {
   const out: ThreadSched[] = [];
-  let tids: string[];
-  try {
-    tids = readdirSync(`/proc/${pid}/task`);
-  } catch {
-    return out;
-  }
-  for (const t of tids) {
+  for (const { tid, name } of threadsOf(pid)) {
     try {
-      const [run, wait] = readFileSync(`/proc/${pid}/task/${t}/schedstat`, 'utf8').split(' ');
-      const name = Number(t) === pid ? 'main' : readFileSync(`/proc/${pid}/task/${t}/comm`, 'utf8').trim();
-      out.push({ tid: Number(t), name, runNs: Number(run), waitNs: Number(wait) });
+      const [run, wait] = readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ');
+      out.push({ tid, name, runNs: Number(run), waitNs: Number(wait) });
     } catch {
-      // the thread ended between the listing and the read
+      // the thread ended since the listing
     }
   }
   return out;
+}
+
+/** A clientId as the widget makes one (`formatClientId`, docs/REALTIME.md §Client ids): the benches' clients stand for it. */
+export function newClientId(prefix: string): string {
+  return formatClientId(prefix, Date.now(), randomFillSync(new Uint8Array(12)));
 }
 
 /** What each thread ran and waited between two `schedByThread` snapshots (ms), summed by name; threads that began meanwhile count from 0. */

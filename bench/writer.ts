@@ -6,14 +6,8 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import BetterSqlite from 'better-sqlite3';
 import { createStorage } from '@kefu/server';
-import { formatClientId } from '@kefu/core';
-import { randomFillSync } from 'node:crypto';
-
 import { MessageWriter } from '../packages/server/src/modules/conversations/message-writer.js';
-import { metric, result, threadCpuUs, type Bench } from './lib.js';
-
-/** A clientId as the widget makes one (docs/REALTIME.md §Client ids). */
-const newClientId = (prefix: string) => formatClientId(prefix, Date.now(), randomFillSync(new Uint8Array(12)));
+import { metric, newClientId, result, threadCpuUs, type Bench } from './lib.js';
 
 const SHOP = 'shop_wbench';
 const CONVERSATIONS = 10_000;

@@ -1,14 +1,8 @@
 // Client driver for bench/realtime.ts, run in its own process so clients do not share the server's event loop.
 import { expandSuggestionItems, type SuggestionRefTable } from '@kefu/contracts';
-import { formatClientId } from '@kefu/core';
-import { randomFillSync } from 'node:crypto';
-
 import { appendFileSync } from 'node:fs';
 import WebSocket from 'ws';
-import { watchEventLoopGaps } from '../lib.js';
-
-/** A clientId as the widget makes one (docs/REALTIME.md §Client ids). */
-const newClientId = (prefix: string) => formatClientId(prefix, Date.now(), randomFillSync(new Uint8Array(12)));
+import { newClientId, watchEventLoopGaps } from '../lib.js';
 
 export interface DriverConfig {
   mode: 'kefu' | 'relay';

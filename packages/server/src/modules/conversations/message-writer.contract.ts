@@ -15,30 +15,35 @@ export function messageWriterContract(engine: Engine): void {
     let otherShop: string;
     const T = 1_795_000_000_000;
 
-    beforeAll(async () => {
-      ({ storage, cleanup } = await testStorage(engine));
-      const db = storage.db;
+    /** An organisation and its shops (the ids given), in `db`. */
+    async function shops(db: Storage['db'], ids: string[]): Promise<void> {
       const orgId = newId('org');
       await db.insertInto('organizations').values({ id: orgId, name: '测试组织', created_at: T }).execute();
-      shopId = newId('shop');
-      otherShop = newId('shop');
-      for (const id of [shopId, otherShop]) {
+      for (const id of ids) {
         await db
           .insertInto('shops')
           .values({ id, org_id: orgId, name: '山野户外', platform: 'taobao', time_zone: 'Asia/Shanghai', business_hours: '{}', public_key: newId('pk'), settings: '{}', created_at: T })
           .execute();
       }
+    }
+
+    beforeAll(async () => {
+      ({ storage, cleanup } = await testStorage(engine));
+      shopId = newId('shop');
+      otherShop = newId('shop');
+      await shops(storage.db, [shopId, otherShop]);
     });
     afterAll(async () => cleanup?.());
 
-    async function conversation(status = 'assigned'): Promise<string> {
+    /** A conversation (and its buyer) of `shop` in `db`, with no message yet unless `lastSeq` says so. */
+    async function conversation(status = 'assigned', db = storage.db, shop = shopId, lastSeq = 0): Promise<string> {
       const buyer = newId('buyer');
       const id = newId('conv');
-      await storage.db.insertInto('buyers').values({ id: buyer, shop_id: shopId, anon_id: newId('anon'), external_id: null, nickname: '买家', created_at: T, last_seen_at: T, last_agent_id: null }).execute();
-      await storage.db
+      await db.insertInto('buyers').values({ id: buyer, shop_id: shop, anon_id: newId('anon'), external_id: null, nickname: '买家', created_at: T, last_seen_at: T, last_agent_id: null }).execute();
+      await db
         .insertInto('conversations')
         .values({
-          id, shop_id: shopId, buyer_id: buyer, status, assigned_agent_id: null, group_id: null, scenario: null, last_seq: 0, last_message_at: null,
+          id, shop_id: shop, buyer_id: buyer, status, assigned_agent_id: null, group_id: null, scenario: null, last_seq: lastSeq, last_message_at: lastSeq ? T : null,
           waiting_since: null, queued_at: null, unread: 0, agent_read_seq: 0, buyer_read_seq: 0, session_started_at: T, created_at: T, updated_at: T,
           closed_at: status === 'closed' ? T : null,
         })
@@ -236,16 +241,10 @@ export function messageWriterContract(engine: Engine): void {
       const { storage: old, cleanup: done } = await testStorage(engine, { upTo: '0014_conversation_closed_list' });
       try {
         const db = old.db;
-        const orgId = newId('org');
         const shop = newId('shop');
-        await db.insertInto('organizations').values({ id: orgId, name: '测试组织', created_at: T }).execute();
-        await db.insertInto('shops').values({ id: shop, org_id: orgId, name: '山野户外', platform: 'taobao', time_zone: 'Asia/Shanghai', business_hours: '{}', public_key: newId('pk'), settings: '{}', created_at: T }).execute();
-        await db.insertInto('buyers').values({ id: 'byr_m', shop_id: shop, anon_id: 'anon-m', external_id: null, nickname: '买家', created_at: T, last_seen_at: T, last_agent_id: null }).execute();
-        await db
-          .insertInto('conversations')
-          .values({ id: 'cnv_m', shop_id: shop, buyer_id: 'byr_m', status: 'assigned', assigned_agent_id: null, group_id: null, scenario: null, last_seq: 3, last_message_at: T, waiting_since: null, queued_at: null, unread: 0, agent_read_seq: 0, buyer_read_seq: 0, session_started_at: T, created_at: T, updated_at: T, closed_at: null })
-          .execute();
-        const rows = [3, 1, 2].map((seq) => ({ id: `msg_${seq}`, shop_id: shop, conversation_id: 'cnv_m', seq, client_id: `k${seq}`, sender: 'buyer', agent_id: null, kind: 'text', text: `第 ${seq} 句 <b>原样</b>`, payload: seq === 2 ? '{"a":1}' : null, created_at: T + seq, scenario: seq === 1 ? 'bargain' : null }));
+        await shops(db, [shop]);
+        const conv = await conversation('assigned', db, shop, 3);
+        const rows = [3, 1, 2].map((seq) => ({ id: `msg_${seq}`, shop_id: shop, conversation_id: conv, seq, client_id: `k${seq}`, sender: 'buyer', agent_id: null, kind: 'text', text: `第 ${seq} 句 <b>原样</b>`, payload: seq === 2 ? '{"a":1}' : null, created_at: T + seq, scenario: seq === 1 ? 'bargain' : null }));
         for (const r of rows) await db.insertInto('messages').values(r).execute();
         expect(await old.migrate()).toEqual(['0015_messages_client_order']);
         const after = await db.selectFrom('messages').selectAll().orderBy('seq').execute();
