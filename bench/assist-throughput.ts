@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { expandSuggestionItems, type SuggestionRefTable } from '@kefu/contracts';
+import { expandSuggestionItems, newSuggestionRefTable, type SuggestionRefTable } from '@kefu/contracts';
 import { assistOf, defaultConfig, startServer } from '@kefu/server';
 import WebSocket from 'ws';
 import { cpuProfile, login, metric, newClientId, result, threadCpuUs, threadsCpuByName, type Bench } from './lib.js';
@@ -59,7 +59,7 @@ async function driver(cfg: DriverConfig): Promise<DriverResult> {
   const agent = await open(`${wsBase}/ws/agent`, { cookie: cfg.agentCookie });
   // A message frame always precedes its suggestions frame (suggestions follow the commit), so the ids are known.
   const tpIds = new Set<string>();
-  const refs: SuggestionRefTable = new Map();
+  const refs: SuggestionRefTable = newSuggestionRefTable();
   agent.on('message', (data) => {
     const f = JSON.parse(data.toString());
     if (f.type === 'message' && String(f.message.clientId).startsWith('tp-')) {

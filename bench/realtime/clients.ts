@@ -1,5 +1,5 @@
 // Client driver for bench/realtime.ts, run in its own process so clients do not share the server's event loop.
-import { expandSuggestionItems, type SuggestionRefTable } from '@kefu/contracts';
+import { expandSuggestionItems, newSuggestionRefTable, type SuggestionRefTable } from '@kefu/contracts';
 import { appendFileSync } from 'node:fs';
 import WebSocket from 'ws';
 import { newClientId, watchEventLoopGaps } from '../lib.js';
@@ -91,7 +91,7 @@ async function run(cfg: DriverConfig): Promise<DriverResult> {
     else if (f.type === 'welcome' && ++welcomed === cfg.buyers) allWelcomed();
   };
   // As the workbench does (socket.ts): suggestion items already sent on the socket come as numbers, filled in from here.
-  const refs: SuggestionRefTable = new Map();
+  const refs: SuggestionRefTable = newSuggestionRefTable();
   const onAgentFrame = (data: WebSocket.RawData) => {
     const f = JSON.parse(data.toString());
     if (f.type === 'suggestions' && !expandSuggestionItems(f.items, refs)) errors['client.unknown_ref'] = (errors['client.unknown_ref'] ?? 0) + 1;

@@ -143,8 +143,9 @@ export const HelloFrame = z.object({
   /** Agents only: the status the agent picked on this browser. Without it, an offline agent comes online on connect. */
   status: z.enum(AGENT_STATUSES).optional(),
   /**
-   * Agents only: `suggestions` frames on this socket may name an item already sent on it by number (`def` / `ref`,
-   * `expandSuggestionItems`) instead of repeating it. Applies from this hello on, for the rest of the connection.
+   * Agents only: `suggestions` frames on this socket may name an item or a whole items list already sent on it by
+   * number (`def` / `ref`, `list`: `expandSuggestionItems`) instead of repeating it. Applies from this hello on, for the
+   * rest of the connection.
    */
   suggestionRefs: z.boolean().optional(),
 });
@@ -250,31 +251,65 @@ export const SuggestionsFrame = z.object({
 export type SuggestionsFrame = z.infer<typeof SuggestionsFrame>;
 export type SuggestionItem = SuggestionsFrame['items'][number];
 
-/** Items of a socket's `suggestions` frames kept by number (see `expandSuggestionItems`); one per connection. */
-export type SuggestionRefTable = Map<number, SuggestionItem>;
+/**
+ * What one agent socket has been told by number (see `expandSuggestionItems`): its suggestion items, and its latest
+ * `SUGGESTION_LISTS_KEPT` items lists in full. One per connection, starting empty (`newSuggestionRefTable`).
+ */
+export interface SuggestionRefTable {
+  items: Map<number, SuggestionItem>;
+  lists: Map<number, SuggestionItem[]>;
+}
+
+export function newSuggestionRefTable(): SuggestionRefTable {
+  return { items: new Map(), lists: new Map() };
+}
+
+/**
+ * Items lists a socket keeps by number: list `n` is forgotten when list `n + SUGGESTION_LISTS_KEPT` is defined, on the
+ * server and the client alike, so the server only names lists the client still has.
+ */
+export const SUGGESTION_LISTS_KEPT = 32;
 
 /**
  * Most suggestions repeat: the same questions get the same ranked replies, for every buyer. On a socket whose hello
- * asked for `suggestionRefs`, an item of a `suggestions` frame comes either whole with `def: n` (keep it as item n,
- * replacing what n held) or as `{ ref: n, reasons }` (item n as last defined on this socket, with this ranking's
- * reasons). Numbers are per connection and start empty; frames arrive in the order the server numbered them, so a
- * `ref` always names a `def` already received. Returns the frame's items in full (updating `table`), or null when a
- * `ref` is unknown (a client bug: drop the frame and fetch the suggestions over REST).
+ * asked for `suggestionRefs`, a `suggestions` frame's `items` is one of:
+ * - an array, each item either whole with `def: n` (keep it as item n, replacing what n held) or `{ ref: n, reasons }`
+ *   (item n as last defined on this socket, with this ranking's reasons), or whole without a number;
+ * - `{ list: k, items: [...] }`: that array, which is also list k from now on;
+ * - `{ list: k }`: list k again — the very same ranked items with the very same reasons (a repeated question).
+ * Numbers are per connection and start empty; frames arrive in the order the server numbered them, so a `ref` or a
+ * `list` always names one already received. Returns the frame's items in full (updating `table`; a list's array is the
+ * same array each time it is named: do not change it), or null when a number is unknown (a client bug: drop the frame
+ * and fetch the suggestions over REST).
  */
-export function expandSuggestionItems(items: readonly unknown[], table: SuggestionRefTable): SuggestionItem[] | null {
+export function expandSuggestionItems(items: unknown, table: SuggestionRefTable): SuggestionItem[] | null {
+  if (Array.isArray(items)) return expandItems(items, table);
+  if (typeof items !== 'object' || items === null) return null;
+  const { list, items: defined } = items as { list?: unknown; items?: unknown };
+  if (typeof list !== 'number') return null;
+  if (defined === undefined) return table.lists.get(list) ?? null;
+  if (!Array.isArray(defined)) return null;
+  const out = expandItems(defined, table);
+  if (!out) return null;
+  table.lists.set(list, out);
+  table.lists.delete(list - SUGGESTION_LISTS_KEPT);
+  return out;
+}
+
+function expandItems(items: readonly unknown[], table: SuggestionRefTable): SuggestionItem[] | null {
   const out: SuggestionItem[] = [];
   for (const raw of items) {
     if (typeof raw !== 'object' || raw === null) return null;
     const it = raw as { ref?: unknown; def?: unknown; reasons?: unknown };
     if (typeof it.ref === 'number') {
-      const have = table.get(it.ref);
+      const have = table.items.get(it.ref);
       if (!have) return null;
       out.push({ ...have, reasons: Array.isArray(it.reasons) ? (it.reasons as string[]) : [] });
       continue;
     }
     if (typeof it.def === 'number') {
       const { def, ...item } = it as SuggestionItem & { def: number };
-      table.set(def, item);
+      table.items.set(def, item);
       out.push(item);
       continue;
     }

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expandSuggestionItems, type SuggestionRefTable } from '@kefu/contracts';
+import { expandSuggestionItems, newSuggestionRefTable } from '@kefu/contracts';
 import { agentSocket, bootstrapBuyer, buyerSay, buyerSocket, eventually, makeAgent, makeShop, type TestShop, WsClient } from '../../realtime/test/chat-harness.js';
 import { ApiClient, type Engine, startTestServer, type TestServer } from '../../test/harness.js';
 import { assistOf } from './assist.routes.js';
@@ -239,14 +239,15 @@ export function assistContract(engine: Engine, opts: { full?: boolean } = {}): v
       for (const c of [a, b1, b2, b3]) c.close();
     });
 
-    it('names suggestion items a socket already has by number when it asks for that; other sockets get them whole', async () => {
+    it('names suggestion items and lists a socket already has by number when it asks for that; other sockets get them whole', async () => {
       const pk = await server.ctx.storage.db.selectFrom('shops').select('public_key').where('id', '=', outdoor).executeTakeFirstOrThrow();
       const shop = { id: outdoor, publicKey: pk.public_key, orgId: '' } as TestShop;
       const numbered = await WsClient.open(`${server.url.replace(/^http/, 'ws')}/ws/agent`, { cookie: agent.cookie });
       numbered.send({ type: 'hello', v: 1, suggestionRefs: true });
       await numbered.next((f) => f.type === 'welcome');
       const plain = await agentSocket(server, { cookie: agent.cookie } as never);
-      const table: SuggestionRefTable = new Map();
+      const table = newSuggestionRefTable();
+      type WireItem = { ref?: number; def?: number };
       const both = async (text: string) => {
         const b = await buyerSocket(server, await bootstrapBuyer(server, shop));
         const ack = await buyerSay(b, text);
@@ -255,17 +256,21 @@ export function assistContract(engine: Engine, opts: { full?: boolean } = {}): v
         b.close();
         expect(whole.items.length).toBeGreaterThan(0);
         expect({ ...wire, items: expandSuggestionItems(wire.items, table) }).toEqual(whole);
-        return wire.items as Array<{ ref?: number; def?: number }>;
+        return wire.items as { list: number; items?: WireItem[] };
       };
-      // Two buyers, the same question: the second frame carries numbers only.
+      // The first question: a list of new items, each whole under its number.
       const first = await both('能不能便宜一点呀');
-      expect(first.every((i) => typeof i.def === 'number')).toBe(true);
-      const second = await both('能不能便宜一点呀');
-      expect(second.map((i) => i.ref)).toEqual(first.map((i) => i.def));
-      expect(second.every((i) => i.def === undefined && Object.keys(i).join() === 'ref,reasons')).toBe(true);
-      // Another question: its new items come whole, under new numbers.
+      expect(first.items!.every((i) => typeof i.def === 'number')).toBe(true);
+      // Another buyer, the same question: the very same ranked list, by its number alone.
+      expect(await both('能不能便宜一点呀')).toEqual({ list: first.list });
+      // Another question: a new list; its new items come whole, under new numbers.
       const third = await both('发什么快递，几天能到');
-      expect(third.some((i) => typeof i.def === 'number' && !first.some((f) => f.def === i.def))).toBe(true);
+      expect(third.list).toBeGreaterThan(first.list);
+      expect(third.items!.some((i) => typeof i.def === 'number' && !first.items!.some((f) => f.def === i.def))).toBe(true);
+      // Bargaining asked in other words: other reasons (the words it shares with each reply), so a new list, but the
+      // replies the socket already has come by number.
+      const fourth = await both('便宜点可以吗，老顾客了');
+      expect(fourth.items!.some((i) => i.ref !== undefined && first.items!.some((f) => f.def === i.ref))).toBe(true);
       numbered.close();
       plain.close();
     });

@@ -1,5 +1,5 @@
 import { formatClientId } from '@kefu/core';
-import { type AgentClientFrame, type AgentServerFrame, type AgentStatus, expandSuggestionItems, type SuggestionRefTable } from '@kefu/contracts';
+import { type AgentClientFrame, type AgentServerFrame, type AgentStatus, expandSuggestionItems, newSuggestionRefTable, type SuggestionRefTable } from '@kefu/contracts';
 
 export type SocketState = 'connecting' | 'open' | 'closed';
 
@@ -91,7 +91,7 @@ export class AgentSocket {
     // The server answers every hello with a welcome; only the first one of a connection is a (re)connect.
     let greeted = false;
     // Suggestion items this socket has received, by number (`suggestionRefs`): a new connection starts empty, as the server's does.
-    const refs: SuggestionRefTable = new Map();
+    const refs: SuggestionRefTable = newSuggestionRefTable();
     ws.onopen = () => {
       const status = this.opts.status?.();
       ws.send(JSON.stringify({ type: 'hello', v: 1, resume: this.opts.resume(), suggestionRefs: true, ...(status ? { status } : {}) } satisfies AgentClientFrame));
@@ -107,7 +107,7 @@ export class AgentSocket {
       if (typeof frame !== 'object' || frame === null || typeof frame.type !== 'string') return;
       this.alive();
       if (frame.type === 'suggestions') {
-        const items = Array.isArray(frame.items) ? expandSuggestionItems(frame.items, refs) : null;
+        const items = expandSuggestionItems(frame.items, refs);
         // A number this socket never received: drop the frame (the suggestions pane then asks over REST).
         if (!items) return;
         frame = { ...frame, items };
