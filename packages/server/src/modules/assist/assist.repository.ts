@@ -1,6 +1,10 @@
-import { type Kysely, sql, type Transaction } from 'kysely';
+import { type Kysely, type Selectable, sql, type Transaction } from 'kysely';
 import { isSqlite, pieces, rawQuery, sqlText, tuples } from '../../storage/raw-sql.js';
-import type { Database, FaqEntriesTable, ProductsTable, QuickRepliesTable } from '../../storage/schema.js';
+import type { Database, FaqEntriesTable, OrdersTable, ProductsTable, QuickRepliesTable } from '../../storage/schema.js';
+
+const LATEST_ORDER_COLUMNS = ['external_id', 'courier', 'tracking_no', 'amount', 'paid_amount', 'address'] as const;
+/** What suggestions fill from a buyer's latest order (订单号, 快递, 物流单号, 金额, 收货地址). */
+export type LatestOrder = { [K in (typeof LATEST_ORDER_COLUMNS)[number]]: Selectable<OrdersTable>[K] };
 
 export type QuickReplyRow = QuickRepliesTable;
 export type FaqRow = FaqEntriesTable;
@@ -225,19 +229,21 @@ export class AssistRepository {
     return (await this.db.selectFrom('agents').select('display_name').where('id', '=', agentId).executeTakeFirst())?.display_name ?? null;
   }
 
-  latestOrder(shopId: string, buyerId: string) {
-    return this.latestOrderQuery(shopId, buyerId).executeTakeFirst();
+  async latestOrder(shopId: string, buyerId: string): Promise<LatestOrder | undefined> {
+    return (await this.db.executeQuery<LatestOrder>(this.latestOrderQuery(shopId, buyerId))).rows[0];
   }
 
-  /** The buyer's newest order, through the (shop_id, buyer_id, created_at) index (migration 0013). */
+  /**
+   * The buyer's newest order, through the (shop_id, buyer_id, created_at) index (migration 0013). Read for each
+   * conversation's first suggestions that need an order variable: SQL text as it is, since building it with the query
+   * builder cost ~25 µs, more than SQLite takes to run it.
+   */
   latestOrderQuery(shopId: string, buyerId: string) {
-    return this.db
-      .selectFrom('orders')
-      .select(['external_id', 'courier', 'tracking_no', 'amount', 'paid_amount', 'address'])
-      .where('shop_id', '=', shopId)
-      .where('buyer_id', '=', buyerId)
-      .orderBy('created_at', 'desc')
-      .limit(1);
+    const text = sqlText(
+      'assist:latest-order',
+      () => `select ${LATEST_ORDER_COLUMNS.join(', ')} from orders where shop_id = ? and buyer_id = ? order by created_at desc limit 1`,
+    );
+    return rawQuery(this.db, text, [shopId, buyerId]);
   }
 
   /** Payload of the latest product card in the conversation (the product in question). */

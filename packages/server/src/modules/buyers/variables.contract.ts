@@ -82,7 +82,7 @@ export function variablesContract(engine: Engine): void {
       expect(res.status).toBe(200);
       expect(res.body.variables).toMatchObject({ 订单号: 'T-3002', 物流单号: 'YD-MINE' });
       if (engine === 'sqlite') {
-        const q = assistOf(server.ctx).repo.latestOrderQuery(shop.id, c.buyerId).compile();
+        const q = assistOf(server.ctx).repo.latestOrderQuery(shop.id, c.buyerId);
         const plan = await server.ctx.storage.db.executeQuery<{ detail: string }>(CompiledQuery.raw(`EXPLAIN QUERY PLAN ${q.sql}`, [...q.parameters]));
         const detail = plan.rows.map((r) => r.detail).join(' | ');
         // A seek to the buyer's newest order; not the shop's orders newest first with a filter, nor a sort.
