@@ -77,6 +77,18 @@ describe('suggested replies (assist)', () => {
     const shown = await h.server.ctx.storage.db.selectFrom('quick_replies').select(['id', 'text']).where('id', 'in', again).execute();
     for (const r of shown) expect(texts[again.indexOf(r.id)]).toBe(r.text.replace('{买家称呼}', '亲'));
     expect(asked).toEqual([]);
+
+    // The very same question again: the very same ranked list, sent as its number alone, shown in full.
+    const shipping = pushed.find((f) => f.includes('"scenario":"shipping_fee"'))!;
+    const listNo = (JSON.parse(shipping) as { items: { list: number } }).items.list;
+    const beforeRepeat = pushed.length;
+    await buyer.say('包邮吗，新疆能发吗');
+    await expect.poll(() => page.getByTestId('suggestions-scenario').textContent()).toBe('运费');
+    await expect.poll(() => pushed.slice(beforeRepeat).some((f) => f.includes(`"items":{"list":${listNo}}`))).toBe(true);
+    const repeated = await items.evaluateAll((els) => els.map((e) => ((e.querySelector('div > div:nth-child(2)')?.textContent ?? '').trim())));
+    expect(repeated.length).toBeGreaterThan(0);
+    expect(repeated.every((t) => t.length > 5)).toBe(true);
+    expect(asked).toEqual([]);
   });
 
   it('shows the library grouped by scenario and the knowledge base, in zh-CN and en', async () => {
