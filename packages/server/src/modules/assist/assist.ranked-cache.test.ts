@@ -2,7 +2,7 @@ import { demoSuggestItems, recordFeedback, type SuggestItem } from '@kefu/core';
 import { describe, expect, it } from 'vitest';
 import type { LibraryRef, ModelRef, RunOk, SuggestionItemDto } from './assist.engine.js';
 import { AssistOffload, type RunRequest } from './assist.offload.js';
-import { RankedCache } from './assist.ranked-cache.js';
+import { hash30, RankedCache } from './assist.ranked-cache.js';
 
 let version = 0;
 const lib = (items: readonly SuggestItem[] = demoSuggestItems()): LibraryRef => ({ v: ++version, items, stats: new Map() });
@@ -155,5 +155,15 @@ describe('RankedCache', () => {
     expect(cache.get(req)).toBeUndefined();
     await ask(cache, req, w);
     expect(cache.get(req)).toBeDefined();
+  });
+
+  it('notes requests by a 30-bit hash of their key: the same for the same text, spread for different ones', () => {
+    const keys = Array.from({ length: 20_000 }, (_, i) => `shop_1\u0000\u00005\u0000能便宜点吗${i}`);
+    const hashes = keys.map(hash30);
+    expect(hash30(keys[7]!)).toBe(hashes[7]);
+    expect(hashes.every((h) => Number.isInteger(h) && h >= 0 && h < 2 ** 30)).toBe(true);
+    // 20,000 keys in 2^30 values: a collision or two at most is expected; a poor hash would have thousands.
+    expect(new Set(hashes).size).toBeGreaterThan(keys.length - 5);
+    expect(hash30('包邮吗')).not.toBe(hash30('包邮吗？'));
   });
 });

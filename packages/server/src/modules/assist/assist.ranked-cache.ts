@@ -51,9 +51,12 @@ export class RankedCache {
    * Requests asked once, in two generations of 2 × `maxEntries` keys: when the newer is full it becomes the older and
    * the older is dropped (no per-key eviction: taking the oldest key out of a Set at every insert walked the holes
    * the earlier deletes left, ~3 µs a request with one-off texts). A ranking is kept from the second ask on.
+   * Noted by a 32-bit hash of the key, not the key: held for thousands of requests, every noted string outlived
+   * young collections and went to the old generation (~250 bytes a one-off text in the realtime bench, where every text
+   * is new), while small integers live inside the set's table. A collision only keeps a ranking one ask early.
    */
-  private seen = new Set<string>();
-  private seenBefore = new Set<string>();
+  private seen = new Set<number>();
+  private seenBefore = new Set<number>();
   /** The items' fixed JSON per library version, for filling kept rankings on this thread. */
   private readonly json = new WeakMap<LibraryRef, Map<string, ItemJson>>();
   hits = 0;
@@ -149,9 +152,10 @@ export class RankedCache {
       return have;
     }
     if (key === null) return compute(false);
-    if (!this.seen.has(key) && !this.seenBefore.has(key)) {
+    const noted = hash30(key);
+    if (!this.seen.has(noted) && !this.seenBefore.has(noted)) {
       // The first time a text is asked it is only noted: most one-off texts would push the repeated ones out for nothing.
-      this.seen.add(key);
+      this.seen.add(noted);
       if (this.seen.size >= this.maxEntries * 2) {
         this.seenBefore = this.seen;
         this.seen = new Set();
@@ -195,4 +199,11 @@ export class RankedCache {
     const ranked = decodeRanked(r.ranked);
     remember(this.map, key, { lib: lib.v, stats: lib.stats, model: req.model.v, head, ranked, fixed: null, uses: null, byVars: null }, this.maxEntries);
   }
+}
+
+/** FNV-1a over the UTF-16 code units, in 30 bits: a small integer (Smi) even with pointer compression, so a Set keeps it in its table without an object of its own. */
+export function hash30(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return h & 0x3fffffff;
 }
