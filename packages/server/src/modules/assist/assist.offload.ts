@@ -1,6 +1,7 @@
 import type { Worker } from 'node:worker_threads';
 import type { ScenarioExample } from '@kefu/core';
 import { spawnWorker } from '../../jobs/spawn-worker.js';
+import { IdRing } from '../../storage/id-ring.js';
 import { AssistEngine, type EngineOp, failed, type LibraryRef, type ModelRef, type RunOk, type RunOp, type RunResult, trainShopModel } from './assist.engine.js';
 
 /** What to compute for one buyer message (or a classify / suggest request). */
@@ -79,7 +80,8 @@ export class AssistOffload {
   private flushing = false;
   /** Requests posted to the worker and not answered yet. */
   private inFlight = 0;
-  private readonly pending = new Map<number, Pending>();
+  /** By request id (sequential): a ring that keeps its size, where a Map remade its table with every batch. */
+  private readonly pending = new IdRing<Pending>();
   private nextId = 1;
   private lastHeard = 0;
   /** When the last batch was posted (`performance.now()`). */
@@ -355,7 +357,7 @@ export class AssistOffload {
     this.ready = false;
     this.queue = [];
     this.inFlight = 0;
-    const pending = [...this.pending.values()];
+    const pending = this.pending.values();
     this.pending.clear();
     for (const p of pending) this.fallback(p);
     this.readyWaiters.splice(0).forEach((r) => r());
