@@ -150,10 +150,14 @@ export function withoutSpace(text: string): string {
  * ~200 bytes rather than the whole frame (thousands of conversations wait at a peak).
  */
 export function textKey(text: string): string {
-  const t = withoutSpace(text);
+  return fnv1a(withoutSpace(text)).toString(36);
+}
+
+/** FNV-1a over the UTF-16 code units of `s`: 32 bits, unsigned. */
+export function fnv1a(s: string): number {
   let h = 0x811c9dc5;
-  for (let i = 0; i < t.length; i++) h = Math.imul(h ^ t.charCodeAt(i), 0x01000193);
-  return (h >>> 0).toString(36);
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return h >>> 0;
 }
 
 /** The items of a `shown` string (RunOk), in rank order. */

@@ -1,5 +1,5 @@
 import { extractVariables, type VariableName } from '@kefu/core';
-import { decodeRanked, type ItemJson, libraryJson, type LibraryRef, type RankedRef, renderItems, type RunOk } from './assist.engine.js';
+import { decodeRanked, fnv1a, type ItemJson, libraryJson, type LibraryRef, type RankedRef, renderItems, type RunOk } from './assist.engine.js';
 import type { RunRequest } from './assist.offload.js';
 import { remember } from '../../storage/lru.js';
 
@@ -51,7 +51,7 @@ export class RankedCache {
    * Requests asked once, in two generations of 2 × `maxEntries` keys: when the newer is full it becomes the older and
    * the older is dropped (no per-key eviction: taking the oldest key out of a Set at every insert walked the holes
    * the earlier deletes left, ~3 µs a request with one-off texts). A ranking is kept from the second ask on.
-   * Noted by a 32-bit hash of the key, not the key: held for thousands of requests, every noted string outlived
+   * Noted by a 30-bit hash of the key (`hash30`), not the key: held for thousands of requests, every noted string outlived
    * young collections and went to the old generation (~250 bytes a one-off text in the realtime bench, where every text
    * is new), while small integers live inside the set's table. A collision only keeps a ranking one ask early.
    */
@@ -201,9 +201,7 @@ export class RankedCache {
   }
 }
 
-/** FNV-1a over the UTF-16 code units, in 30 bits: a small integer (Smi) even with pointer compression, so a Set keeps it in its table without an object of its own. */
+/** `fnv1a` in 30 bits: a small integer (Smi) even with pointer compression, so a Set keeps it in its table without an object of its own. */
 export function hash30(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
-  return h & 0x3fffffff;
+  return fnv1a(s) & 0x3fffffff;
 }
