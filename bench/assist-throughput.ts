@@ -104,6 +104,9 @@ async function driver(cfg: DriverConfig): Promise<DriverResult> {
     process.once('message', () => resolve());
     process.send?.({ start: true });
   });
+  // KEFU_BENCH_ASSIST_PROFILE=<prefix>: this process's CPU profile of the timed part too, <prefix>-client-<mode>.cpuprofile.
+  const profileTo = process.env.KEFU_BENCH_ASSIST_PROFILE;
+  const profile = profileTo ? cpuProfile() : null;
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   const acked: Promise<void>[] = [];
@@ -111,6 +114,7 @@ async function driver(cfg: DriverConfig): Promise<DriverResult> {
   await Promise.all([Promise.all(acked), all]);
   const ms = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);
+  await profile?.stop(`${profileTo}-client-${cfg.unique ? 'unique' : cfg.suggestions ? 'on' : 'off'}.cpuprofile`);
   for (const ws of [...buyers, agent]) ws.terminate();
   return { messages: total, ms, suggestionFrames: suggested, errors, cpuUs: cpu.user + cpu.system };
 }
