@@ -16,6 +16,8 @@ interface Entry {
   /** Otherwise the variables the ranked texts use, and the answers rendered for recent sets of their values. */
   uses: VariableName[] | null;
   byVars: Map<string, RunOk> | null;
+  /** `RankedCache.clock` when it was last put at the map's end. */
+  touched: number;
 }
 
 /** Rendered answers kept per ranking whose texts have placeholders: one per recent set of the values they use. */
@@ -35,16 +37,18 @@ const PER_RANKING = 2;
  * - Only texts up to `maxTextLength` UTF-16 units (long ones rarely repeat), and only from the second time a request
  *   is made (the first is only noted, among the last 2–4 × `maxEntries` requests), so the long tail of one-off texts
  *   neither churns the cache nor pays for it.
- *   Least recently used out first; an entry is a ranking (ids, reason labels) and its rendered answers: one when no
- *   ranked text has placeholders, else one per recent set of the values its placeholders use (2 at most: the
- *   anonymous buyer's 亲 and the latest) — a repeat from buyers and agents with the same values then allocates
- *   nothing. An answer is ~2.5 KB in memory (two-byte strings), so 2,048 entries hold ~15 MB at the very most.
+ *   Least recently used out first (nearly: see `lookup`); an entry is a ranking (ids, reason labels) and its rendered
+ *   answers: one when no ranked text has placeholders, else one per recent set of the values its placeholders use (2
+ *   at most: the anonymous buyer's 亲 and the latest) — a repeat from buyers and agents with the same values then
+ *   allocates nothing. An answer is ~2.5 KB in memory (two-byte strings), so 2,048 entries hold ~15 MB at the very most.
  * - Requests made while the same one is being computed wait for it and are filled in from the kept ranking (a burst
  *   of buyers asking the same thing in one turn is ranked once).
  * - Answers are shared, never changed by their callers.
  */
 export class RankedCache {
   private readonly map = new Map<string, Entry>();
+  /** Counts the entries put at the map's end (kept or moved there); the map's order is theirs. */
+  private clock = 0;
   /** Requests being ranked, by request and versions. */
   private readonly inflight = new Map<string, { stats: object; p: Promise<RunOk> }>();
   /**
@@ -97,7 +101,14 @@ export class RankedCache {
     const e = this.map.get(key);
     const lib = req.lib!;
     if (!e || e.lib !== lib.v || e.stats !== lib.stats || e.model !== req.model.v) return undefined;
-    remember(this.map, key, e, this.maxEntries);
+    // Least recently used out first, nearly: an entry moves to the map's end only once it is in the older half (at least
+    // maxEntries / 2 entries were put there after it). One used again before that is far from the eviction end, and a
+    // hot question — asked by buyer after buyer — no longer deletes and re-inserts its key at each ask (the map's table
+    // filled with the holes and was remade every few dozen asks).
+    if (this.clock - e.touched >= this.maxEntries >> 1) {
+      remember(this.map, key, e, this.maxEntries);
+      e.touched = ++this.clock;
+    }
     if (req.scores) return this.render(e, req);
     if (e.fixed) return e.fixed;
     if (!e.uses) return this.render(e, req);
@@ -197,7 +208,7 @@ export class RankedCache {
     if (r.top) head.top = r.top;
     if (r.rules) head.rules = r.rules;
     const ranked = decodeRanked(r.ranked);
-    remember(this.map, key, { lib: lib.v, stats: lib.stats, model: req.model.v, head, ranked, fixed: null, uses: null, byVars: null }, this.maxEntries);
+    remember(this.map, key, { lib: lib.v, stats: lib.stats, model: req.model.v, head, ranked, fixed: null, uses: null, byVars: null, touched: ++this.clock }, this.maxEntries);
   }
 }
 
