@@ -184,6 +184,34 @@ export function assistContract(engine: Engine, opts: { full?: boolean } = {}): v
       b.close();
     });
 
+    it("fills the buyer's latest order into suggestions, and a shipped order's tracking number at once (not after the cache's time)", async () => {
+      const pk = await server.ctx.storage.db.selectFrom('shops').select('public_key').where('id', '=', outdoor).executeTakeFirstOrThrow();
+      const a = await agentSocket(server, { cookie: agent.cookie } as never);
+      const buyer = await bootstrapBuyer(server, { id: outdoor, publicKey: pk.public_key, orgId: '' } as TestShop);
+      const b: WsClient = await buyerSocket(server, buyer);
+      const first = await buyerSay(b, '在吗');
+      const conv = await server.ctx.storage.db.selectFrom('conversations').select('buyer_id').where('id', '=', first.conversationId).executeTakeFirstOrThrow();
+      const created = await owner.post(`/api/shops/${outdoor}/orders`, {
+        externalId: 'T-ORDER-VARS', buyerId: conv.buyer_id, items: [{ sku: 'HK-01', quantity: 1, price: 399 }], status: 'paid', paidAmount: 399,
+      });
+      expect(created.status).toBe(201);
+      const tracking = async (text: string) => {
+        const ack = await buyerSay(b, text);
+        const frame = await a.next((f) => f.type === 'suggestions' && f.messageId === ack.id);
+        return (frame.items as Array<{ text: string }>).map((i) => i.text).join('\n');
+      };
+      const before = await tracking('快递单号是多少');
+      // The paid order is read and kept for the buyer; it has no tracking number yet, so that placeholder stays.
+      expect(before).toContain('{物流单号}');
+      const shipped = await owner.post(`/api/shops/${outdoor}/orders/${created.body.order.id}/actions`, { type: 'ship', courier: '顺丰速运', trackingNo: 'SF1234567890' });
+      expect(shipped.status).toBe(200);
+      // The order's event drops the cached order: the next question has the tracking number, well inside the cache's 15 s.
+      const after = await tracking('发一下快递单号');
+      expect(after).toContain('顺丰速运发出，物流单号是SF1234567890');
+      a.close();
+      b.close();
+    });
+
     it('stores a repeated question with its scenario as it is written; a conversation takes its latest classified message\'s', async () => {
       const svc = assistOf(server.ctx);
       const db = server.ctx.storage.db;

@@ -11,7 +11,7 @@ import type { AppContext } from '../../app-context.js';
 import type { KefuEvent } from '../../events/bus.js';
 import { AppError } from '../../http/errors.js';
 import { ShopBatchLoader } from '../../storage/batch-loader.js';
-import { remember } from '../../storage/lru.js';
+import { evictOldest, remember } from '../../storage/lru.js';
 import { newId } from '../../storage/ids.js';
 import { describeHours } from '../autoreply/business-hours.js';
 import { CHAT_EVENTS, type MessageCreatedEvent } from '../conversations/conversations.events.js';
@@ -182,7 +182,12 @@ export class AssistService {
   /** First messages of many conversations in one turn read their context with one query. */
   private readonly convRefs = new ShopBatchLoader((shopId, ids) => this.repo.conversationRefs(shopId, ids), (r) => r.id);
   private readonly agentNames = new Map<string, { at: number; value: string | null }>();
-  private readonly orders = new Map<string, { at: number; value: Order }>();
+  /**
+   * Buyers' latest orders, by buyer id (ids are unique across shops; the shop is kept and checked too): the message
+   * path looks a buyer up with each message, and a key made of shop and buyer was a new string to build and hash
+   * every time.
+   */
+  private readonly orders = new Map<string, { at: number; value: Order; shopId: string }>();
   private scenarioQueue: ScenarioUpdate[] = [];
   /**
    * The shop model's scenario of recently classified short texts (a classification is a function of the model and the
@@ -246,7 +251,7 @@ export class AssistService {
       // A changed order must not wait out the cache's TTL.
       this.ctx.events.onAny((e) => {
         const buyerId = e.name.startsWith('order.') ? (e.payload as { order?: { buyerId?: string | null } } | null)?.order?.buyerId : null;
-        if (buyerId && e.shopId) this.orders.delete(`${e.shopId}:${buyerId}`);
+        if (buyerId && e.shopId && this.orders.get(buyerId)?.shopId === e.shopId) this.orders.delete(buyerId);
       }),
       this.ctx.events.on(ASSIST_EVENTS.libraryChanged, (e) => {
         if (e.shopId && e.origin !== this.ctx.events.origin) this.forget(e.shopId, (e.payload as { model?: boolean } | null)?.model ?? false);
@@ -453,14 +458,19 @@ export class AssistService {
     addOrder(await this.latestOrder(shopId, buyerId), vars);
   }
 
-  private latestOrder(shopId: string, buyerId: string): Promise<Order> {
-    return this.cached(this.orders, `${shopId}:${buyerId}`, ORDER_TTL_MS, () => this.repo.latestOrder(shopId, buyerId));
+  private async latestOrder(shopId: string, buyerId: string): Promise<Order> {
+    const have = this.orders.get(buyerId);
+    const t = this.now();
+    if (have && have.shopId === shopId && t - have.at < ORDER_TTL_MS) return have.value;
+    const value = await this.repo.latestOrder(shopId, buyerId);
+    remember(this.orders, buyerId, { at: t, value, shopId }, MAX_CONVS);
+    return value;
   }
 
   /** Adds the buyer's latest order to `vars` when it is cached (fresh); whether it was (an order or none, known). */
   private cachedOrderVars(shopId: string, buyerId: string, vars: Vars): boolean {
-    const have = this.orders.get(`${shopId}:${buyerId}`);
-    if (!have || this.now() - have.at >= ORDER_TTL_MS) return false;
+    const have = this.orders.get(buyerId);
+    if (!have || have.shopId !== shopId || this.now() - have.at >= ORDER_TTL_MS) return false;
     addOrder(have.value, vars);
     return true;
   }
@@ -656,8 +666,13 @@ export class AssistService {
 
   private emitFrame(r: Computed): void {
     const { pushed } = r;
-    if (pushed.shown) remember(this.pending, pushed.conversationId, pushed.shown, MAX_PENDING);
-    else this.pending.delete(pushed.conversationId);
+    if (pushed.shown) {
+      // Replaced in place, not moved to the end (least recently used): the agent's answer deletes a conversation's
+      // entry, so the next question puts it last again; only a conversation whose buyer keeps writing while no agent
+      // answers keeps its place, and that goes once MAX_PENDING other conversations have been shown suggestions since.
+      this.pending.set(pushed.conversationId, pushed.shown);
+      if (this.pending.size > MAX_PENDING) evictOldest(this.pending, MAX_PENDING >> 4);
+    } else this.pending.delete(pushed.conversationId);
     this.ctx.events.emit<SuggestionsEvent>(ASSIST_EVENTS.suggestions, pushed.shopId, frameParts(r.agentId ? [r.agentId] : [], pushed));
   }
 
