@@ -133,4 +133,19 @@ describe('ItemRefs (suggestion items by number on one socket)', () => {
     expect(expandSuggestionItems('[]', table)).toBeNull();
     expect(expandSuggestionItems([item(1)], table)).toEqual([item(1)]);
   });
+
+  it('finds a list by its key when one is given: equal keys name the list sent, other keys define new lists', () => {
+    const refs = new ItemRefs();
+    const table = newSuggestionRefTable();
+    const a = json([item(1), item(2)]);
+    expect(expandSuggestionItems(wire2(refs, a, 'k-a'), table)).toEqual([item(1), item(2)]);
+    // The same items as another string object (as a worker's answer is): found by the key alone.
+    expect(wire2(refs, `${a.slice(0, 10)}${a.slice(10)}`, 'k-a')).toEqual({ list: 0 });
+    // The same items under another key (another thread's or library version's parts): a new list, its items by ref.
+    const other = wire2(refs, a, 'k-b');
+    expect(other).toEqual({ list: 1, items: [{ ref: 0, reasons: ['场景：议价'] }, { ref: 1, reasons: ['场景：议价'] }] });
+    expect(expandSuggestionItems(other, table)).toEqual([item(1), item(2)]);
+  });
 });
+
+const wire2 = (refs: ItemRefs, items: string, key: string) => JSON.parse(refs.encode(items, key)) as WireList;

@@ -1,6 +1,6 @@
 import { demoSuggestItems, recordFeedback, type SuggestItem } from '@kefu/core';
 import { describe, expect, it } from 'vitest';
-import type { LibraryRef, ModelRef, RunOk, SuggestionItemDto } from './assist.engine.js';
+import { libraryJson, type LibraryRef, type ModelRef, type RankedRef, renderItems, type RunOk, type SuggestionItemDto } from './assist.engine.js';
 import { AssistOffload, type RunRequest } from './assist.offload.js';
 import { hash30, RankedCache } from './assist.ranked-cache.js';
 
@@ -24,7 +24,7 @@ function worker() {
 const ask = async (cache: RankedCache, req: RunRequest, w: ReturnType<typeof worker>) => cache.answer(req, w.compute(req));
 const items = (r: RunOk) => JSON.parse(r.items) as SuggestionItemDto[];
 /** What the worker itself answers (without the fields that say how it was computed). */
-const plain = ({ id: _i, cached: _c, ranked: _r, kept: _k, ...r }: RunOk) => r;
+const plain = ({ id: _i, cached: _c, ranked: _r, kept: _k, list: _l, ...r }: RunOk) => r;
 
 describe('RankedCache', () => {
   it('keeps a ranking from the second time a text is asked, then answers without the worker, as the worker would', async () => {
@@ -165,5 +165,38 @@ describe('RankedCache', () => {
     // 20,000 keys in 2^30 values: a collision or two at most is expected; a poor hash would have thousands.
     expect(new Set(hashes).size).toBeGreaterThan(keys.length - 5);
     expect(hash30('包邮吗')).not.toBe(hash30('包邮吗？'));
+  });
+
+  it("gives each rendered list a key that is equal exactly when the items' JSON is", () => {
+    const all = [...demoSuggestItems(), track];
+    const fixed = all.find((i) => !i.text.includes('{'))!;
+    const json = libraryJson(all);
+    const ranked: RankedRef[] = [
+      { id: fixed.id, score: 2, reasons: '"场景：议价"' },
+      { id: track.id, score: 1, reasons: '"场景：物流"' },
+    ];
+    const render = (vars: Record<string, string>, r = ranked, j = json, scores = false) => renderItems(j, r, vars, false, scores);
+    const a = render({ 买家称呼: '亲' });
+    // Equal vars, or other vars that the texts do not use: the same items and the same key.
+    expect(render({ 买家称呼: '亲', 店铺: '山野' })).toMatchObject({ items: a.items, list: a.list });
+    // Whatever changes the JSON changes the key: a filled text, a missing variable filled, the reasons, the order, scores.
+    const changed = [
+      render({ 买家称呼: '王先生' }),
+      render({ 买家称呼: '亲', 快递: '顺丰', 物流单号: 'SF1' }),
+      render({ 买家称呼: '亲' }, [ranked[0]!, { ...ranked[1]!, reasons: '"场景：物流","常被选用"' }]),
+      render({ 买家称呼: '亲' }, [ranked[1]!, ranked[0]!]),
+      render({ 买家称呼: '亲' }, ranked, json, true),
+    ];
+    for (const c of changed) {
+      expect(c.items).not.toBe(a.items);
+      expect(c.list).not.toBe(a.list);
+    }
+    expect(new Set(changed.map((c) => c.list)).size).toBe(changed.length);
+    // Another library version's parts (or another thread's): another key for the same JSON — at worst a list sent again.
+    const again = render({ 买家称呼: '亲' }, ranked, libraryJson(all));
+    expect(again.items).toBe(a.items);
+    expect(again.list).not.toBe(a.list);
+    // Shorter than the JSON (about a tenth with five replies and their reasons): what an agent socket hashes to find a list.
+    expect(a.list.length).toBeLessThan(a.items.length / 2);
   });
 });

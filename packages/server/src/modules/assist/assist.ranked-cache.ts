@@ -127,7 +127,7 @@ export class RankedCache {
   private render(e: Entry, req: RunRequest): RunOk {
     const json = this.jsonOf(req.lib!);
     const x = renderItems(json, e.ranked, req.vars ?? {}, req.order ?? false, req.scores ?? false);
-    const r: RunOk = { id: 0, ...e.head, items: x.items, shown: x.shown, kept: true };
+    const r: RunOk = { id: 0, ...e.head, items: x.items, shown: x.shown, list: x.list, kept: true };
     if (x.needOrder) r.needOrder = true;
     if (x.varies) r.varies = true;
     if (!req.scores && !e.fixed && !e.uses) {

@@ -138,7 +138,7 @@ export function assistRoutes(app: FastifyInstance, ctx: AppContext): void {
   const offPush = ctx.events.on(ASSIST_EVENTS.suggestions, (e) => {
     const p = e.payload as SuggestionsEvent;
     let whole: string | null = null;
-    const frame = (c: Connection) => (c.itemRefs ? `${p.head}${c.itemRefs.encode(p.items)}${p.tail}` : (whole ??= `${p.head}${p.items}${p.tail}`));
+    const frame = (c: Connection) => (c.itemRefs ? `${p.head}${c.itemRefs.encode(p.items, p.list)}${p.tail}` : (whole ??= `${p.head}${p.items}${p.tail}`));
     gatewayOf(ctx)?.hub.pushToAgents(e.shopId ?? '', frame, p.agentIds.length ? p.agentIds : undefined);
   });
   ctx.onClose.push(offPush);

@@ -50,6 +50,8 @@ export interface SuggestionsEvent {
   head: string;
   items: string;
   tail: string;
+  /** Stands for `items` (`RunOk.list`): an `ItemRefs` finds a list it sent before by this. Absent from older processes. */
+  list?: string;
 }
 
 /** A computed frame kept in parts: its items stay JSON text (built by the worker) until the frame is sent. */
@@ -65,6 +67,8 @@ interface Pushed {
   items: string;
   /** The items' ids and text keys (`RunOk.shown`), what is kept once the frame is sent. */
   shown: string;
+  /** `RunOk.list`. */
+  list?: string;
   autoAnswered?: string;
 }
 
@@ -654,6 +658,7 @@ export class AssistService {
     const pushed: Pushed = {
       shopId, buyerId: p.buyerId, conversationId: m.conversationId, messageId: m.id, seq: m.seq, scenario: r.scenario, confidence: round(r.confidence), items: r.items, shown: r.shown,
     };
+    if (r.list) pushed.list = r.list;
     if (!r.kept) releaseAnswer(r);
     return { pushed, lib, vars, confidence: r.confidence, top: r.top ?? [], agentId };
   }
@@ -811,12 +816,15 @@ function addOrder(o: Order, vars: Vars): void {
 function releaseAnswer(r: RunOk): void {
   r.items = '';
   if (r.ranked !== undefined) r.ranked = '';
+  if (r.list !== undefined) r.list = '';
 }
 
 /** The pushed `suggestions` frame as JSON text, in parts around the items' JSON from the worker (or the kept ranking). */
 function frameParts(agentIds: string[], p: Pushed): SuggestionsEvent {
   const head = `{"type":"suggestions","conversationId":${JSON.stringify(p.conversationId)},"messageId":${JSON.stringify(p.messageId)},"seq":${p.seq},"scenario":"${p.scenario}","confidence":${p.confidence},"items":`;
-  return { agentIds, head, items: p.items, tail: p.autoAnswered ? `,"autoAnswered":${JSON.stringify(p.autoAnswered)}}` : '}' };
+  const e: SuggestionsEvent = { agentIds, head, items: p.items, tail: p.autoAnswered ? `,"autoAnswered":${JSON.stringify(p.autoAnswered)}}` : '}' };
+  if (p.list) e.list = p.list;
+  return e;
 }
 
 function round(x: number): number {
