@@ -16,11 +16,11 @@ export class ItemRefs {
   /** Once full, the slot given to the next new item: the oldest one (first in, first out). */
   private next = 0;
   /**
-   * The latest items arrays sent, by their list key (the assist engine's `RunOk.list`, else their JSON), with their list numbers (in number order: the first entry is the
-   * oldest). The client keeps each list expanded, so a list stays valid when its items' numbers are given to other
-   * items later. A repeated question is ranked into the very same array (the assist service keeps rankings), so its
-   * frame is a number: not split and looked up item by item (~2 µs), nor ~400 characters of reasons for the client to
-   * decode and parse (~3 µs) again.
+   * The latest items arrays sent, by their list key (the assist engine's `RunOk.list`, else their JSON), with their
+   * list numbers (in number order: the first entry is the oldest). The client keeps each list expanded, so a list
+   * stays valid when its items' numbers are given to other items later. A repeated question is ranked into the very
+   * same array (the assist service keeps rankings), so its frame is a number: not split and looked up item by item
+   * (~2 µs), nor ~400 characters of reasons for the client to decode and parse (~3 µs) again.
    */
   private readonly lists = new Map<string, number>();
   private nextList = 0;
@@ -38,8 +38,8 @@ export class ItemRefs {
    * kept. Call it only for a frame that is then written to the socket, in the order they are written: the client
    * numbers the lists and items as it receives them.
    * `key` stands for `items` (equal keys only for equal items: the assist engine's `RunOk.list`). A fresh items string
-   * from the worker is ~2.5 K characters that a look-up by itself would hash and compare in full (~2 µs); its key is
-   * ~10 % of that. Without a key, the items are their own.
+   * from the worker is ~2.5 K characters that a look-up by itself would hash and compare in full (~2 µs); its key is a
+   * fraction of that. Without a key, the items are their own (a key never starts with `[`, so the two never meet).
    */
   encode(items: string, key: string = items): string {
     const list = this.lists.get(key);

@@ -105,7 +105,7 @@ export interface RunOk {
   shown: string;
   /**
    * A short key standing for `items` exactly (`renderItems`): the same key means the same items JSON, so an agent socket
-   * finds a list it already has by this (~10 % of the items' length) instead of hashing and comparing the whole JSON.
+   * finds a list it already has by this (a fraction of the items' length) instead of hashing and comparing the whole JSON.
    */
   list?: string;
   /** A ranked text uses an order variable that `vars` lacks and `order` was not set: look the order up and ask again. */
