@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { evictOldest, remember } from './lru.js';
+import { evictOldest, remember, setBounded } from './lru.js';
 
 describe('remember (LRU map)', () => {
   it('keeps the most recently used keys: a touched key stays, the oldest goes', () => {
@@ -23,6 +23,16 @@ describe('remember (LRU map)', () => {
     expect(keys[keys.length - 1]).toBe(999);
     expect(keys).toEqual([...keys].sort((a, b) => a - b));
     expect(keys[0]).toBe(1000 - keys.length);
+  });
+
+  it('setBounded replaces a key where it is (first in, first out) and drops the oldest past max', () => {
+    const m = new Map<string, number>();
+    for (const k of ['a', 'b', 'c']) setBounded(m, k, 1, 3);
+    setBounded(m, 'a', 2, 3); // replaced in place: a stays the oldest
+    expect([...m.keys()]).toEqual(['a', 'b', 'c']);
+    expect(m.get('a')).toBe(2);
+    setBounded(m, 'd', 1, 3);
+    expect([...m.keys()]).toEqual(['b', 'c', 'd']);
   });
 
   it('evictOldest deletes the first n keys of a map or set', () => {

@@ -9,6 +9,14 @@
  */
 export function remember<K, V>(map: Map<K, V>, key: K, value: V, max: number): void {
   map.delete(key);
+  setBounded(map, key, value, max);
+}
+
+/**
+ * Sets `key` in `map` where it is (a new key goes last; an existing one keeps its place: first in, first out) and,
+ * beyond `max` entries, drops the oldest ones, in batches as `remember` does.
+ */
+export function setBounded<K, V>(map: Map<K, V>, key: K, value: V, max: number): void {
   map.set(key, value);
   if (map.size > max) evictOldest(map, map.size - max + (max >> 4));
 }

@@ -11,7 +11,7 @@ import type { AppContext } from '../../app-context.js';
 import type { KefuEvent } from '../../events/bus.js';
 import { AppError } from '../../http/errors.js';
 import { ShopBatchLoader } from '../../storage/batch-loader.js';
-import { evictOldest, remember } from '../../storage/lru.js';
+import { remember, setBounded } from '../../storage/lru.js';
 import { newId } from '../../storage/ids.js';
 import { describeHours } from '../autoreply/business-hours.js';
 import { CHAT_EVENTS, type MessageCreatedEvent } from '../conversations/conversations.events.js';
@@ -126,8 +126,16 @@ const MAX_PENDING = 20_000;
 const MAX_CONVS = 100_000;
 const ORDER_VARS = /\{(订单号|快递|物流单号|金额|收货地址)\}/;
 type Order = Awaited<ReturnType<AssistRepository['latestOrder']>>;
+/** A value read from the database, when, and for which shop where the key alone does not say (`AssistService.fresh`). */
+interface Cached<T> {
+  at: number;
+  value: T;
+  scope?: string;
+}
 const SUGGESTIONS = 5;
 const SCENARIO_FLUSH_MS = 250;
+/** How long an agent's name (the 客服 variable) is taken from the cache. */
+const AGENT_NAME_TTL_MS = 60_000;
 /** How long a buyer's latest order (for the order variables) is taken from the cache. */
 const ORDER_TTL_MS = 15_000;
 /** Texts whose scenario is kept for the next message with the same text (short ones: long texts rarely repeat). */
@@ -185,13 +193,13 @@ export class AssistService {
   private readonly convs = new Map<string, ConvContext>();
   /** First messages of many conversations in one turn read their context with one query. */
   private readonly convRefs = new ShopBatchLoader((shopId, ids) => this.repo.conversationRefs(shopId, ids), (r) => r.id);
-  private readonly agentNames = new Map<string, { at: number; value: string | null }>();
+  private readonly agentNames = new Map<string, Cached<string | null>>();
   /**
-   * Buyers' latest orders, by buyer id (ids are unique across shops; the shop is kept and checked too): the message
-   * path looks a buyer up with each message, and a key made of shop and buyer was a new string to build and hash
-   * every time.
+   * Buyers' latest orders, by buyer id (ids are unique across shops; the shop is kept as `scope` and checked too):
+   * the message path looks a buyer up with each message, and a key made of shop and buyer was a new string to build
+   * and hash every time.
    */
-  private readonly orders = new Map<string, { at: number; value: Order; shopId: string }>();
+  private readonly orders = new Map<string, Cached<Order>>();
   private scenarioQueue: ScenarioUpdate[] = [];
   /**
    * The shop model's scenario of recently classified short texts (a classification is a function of the model and the
@@ -255,7 +263,7 @@ export class AssistService {
       // A changed order must not wait out the cache's TTL.
       this.ctx.events.onAny((e) => {
         const buyerId = e.name.startsWith('order.') ? (e.payload as { order?: { buyerId?: string | null } } | null)?.order?.buyerId : null;
-        if (buyerId && e.shopId && this.orders.get(buyerId)?.shopId === e.shopId) this.orders.delete(buyerId);
+        if (buyerId && e.shopId && this.orders.get(buyerId)?.scope === e.shopId) this.orders.delete(buyerId);
       }),
       this.ctx.events.on(ASSIST_EVENTS.libraryChanged, (e) => {
         if (e.shopId && e.origin !== this.ctx.events.origin) this.forget(e.shopId, (e.payload as { model?: boolean } | null)?.model ?? false);
@@ -422,7 +430,7 @@ export class AssistService {
       remember(this.convs, conversationId, cc, MAX_CONVS);
     }
     if (hint) cc.agentId = hint.agentId;
-    const agentName = cc.agentId ? await this.cached(this.agentNames, cc.agentId, 60_000, () => this.repo.agentName(cc.agentId!)) : null;
+    const agentName = cc.agentId ? await this.cached(this.agentNames, cc.agentId, AGENT_NAME_TTL_MS, () => this.repo.agentName(cc.agentId!)) : null;
     const v = this.convVars(lib, cc, agentName, productSku);
     if (withOrder) await this.orderVars(shopId, cc.buyerId, v.vars);
     return v;
@@ -435,8 +443,8 @@ export class AssistService {
     cc.agentId = hint.agentId;
     let agentName: string | null = null;
     if (cc.agentId) {
-      const have = this.agentNames.get(cc.agentId);
-      if (!have || this.now() - have.at >= 60_000) return undefined;
+      const have = this.fresh(this.agentNames, cc.agentId, AGENT_NAME_TTL_MS);
+      if (!have) return undefined;
       agentName = have.value;
     }
     return this.convVars(lib, cc, agentName);
@@ -462,29 +470,30 @@ export class AssistService {
     addOrder(await this.latestOrder(shopId, buyerId), vars);
   }
 
-  private async latestOrder(shopId: string, buyerId: string): Promise<Order> {
-    const have = this.orders.get(buyerId);
-    const t = this.now();
-    if (have && have.shopId === shopId && t - have.at < ORDER_TTL_MS) return have.value;
-    const value = await this.repo.latestOrder(shopId, buyerId);
-    remember(this.orders, buyerId, { at: t, value, shopId }, MAX_CONVS);
-    return value;
+  private latestOrder(shopId: string, buyerId: string): Promise<Order> {
+    return this.cached(this.orders, buyerId, ORDER_TTL_MS, () => this.repo.latestOrder(shopId, buyerId), shopId);
   }
 
   /** Adds the buyer's latest order to `vars` when it is cached (fresh); whether it was (an order or none, known). */
   private cachedOrderVars(shopId: string, buyerId: string, vars: Vars): boolean {
-    const have = this.orders.get(buyerId);
-    if (!have || have.shopId !== shopId || this.now() - have.at >= ORDER_TTL_MS) return false;
+    const have = this.fresh(this.orders, buyerId, ORDER_TTL_MS, shopId);
+    if (!have) return false;
     addOrder(have.value, vars);
     return true;
   }
 
-  private async cached<T>(map: Map<string, { at: number; value: T }>, key: string, ttl: number, load: () => Promise<T>): Promise<T> {
+  /** The entry of `key`, if it was loaded less than `ttl` ms ago and for `scope` (the shop, where a key could be another's). */
+  private fresh<T>(map: Map<string, Cached<T>>, key: string, ttl: number, scope?: string): Cached<T> | undefined {
     const have = map.get(key);
+    return have && have.scope === scope && this.now() - have.at < ttl ? have : undefined;
+  }
+
+  private async cached<T>(map: Map<string, Cached<T>>, key: string, ttl: number, load: () => Promise<T>, scope?: string): Promise<T> {
+    const have = this.fresh(map, key, ttl, scope);
+    if (have) return have.value;
     const t = this.now();
-    if (have && t - have.at < ttl) return have.value;
     const value = await load();
-    remember(map, key, { at: t, value }, MAX_CONVS);
+    remember(map, key, scope === undefined ? { at: t, value } : { at: t, value, scope }, MAX_CONVS);
     return value;
   }
 
@@ -675,8 +684,7 @@ export class AssistService {
       // Replaced in place, not moved to the end (least recently used): the agent's answer deletes a conversation's
       // entry, so the next question puts it last again; only a conversation whose buyer keeps writing while no agent
       // answers keeps its place, and that goes once MAX_PENDING other conversations have been shown suggestions since.
-      this.pending.set(pushed.conversationId, pushed.shown);
-      if (this.pending.size > MAX_PENDING) evictOldest(this.pending, MAX_PENDING >> 4);
+      setBounded(this.pending, pushed.conversationId, pushed.shown, MAX_PENDING);
     } else this.pending.delete(pushed.conversationId);
     this.ctx.events.emit<SuggestionsEvent>(ASSIST_EVENTS.suggestions, pushed.shopId, frameParts(r.agentId ? [r.agentId] : [], pushed));
   }
