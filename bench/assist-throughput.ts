@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { expandSuggestionItems, newSuggestionRefTable, type SuggestionRefTable } from '@kefu/contracts';
 import { assistOf, defaultConfig, startServer } from '@kefu/server';
 import WebSocket from 'ws';
-import { cpuProfile, login, metric, newClientId, result, threadCpuUs, threadsCpuByName, type Bench } from './lib.js';
+import { CHILD_EXEC_ARGV, cpuProfile, heapProfile, login, metric, newClientId, result, threadCpuUs, threadsCpuByName, type Bench } from './lib.js';
 
 interface DriverConfig {
   url: string;
@@ -131,7 +131,7 @@ if (process.env.KEFU_ASSIST_DRIVER === '1' && process.send) {
 /** Runs the clients in a child process; `onStart` is called when the timed part begins. */
 function drive(cfg: DriverConfig, onStart: () => void = () => {}): Promise<DriverResult> {
   return new Promise((resolve, reject) => {
-    const child = fork(self, [], { execArgv: ['--conditions=source', '--import', 'tsx'], env: { ...process.env, KEFU_ASSIST_DRIVER: '1' }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = fork(self, [], { execArgv: [...CHILD_EXEC_ARGV], env: { ...process.env, KEFU_ASSIST_DRIVER: '1' }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     const timer = setTimeout(() => (child.kill('SIGKILL'), reject(new Error('driver timed out'))), 300_000);
     child.on('message', (m: { start?: boolean; ok?: boolean; res?: DriverResult; error?: string }) => {
       if (m.start) {
@@ -168,6 +168,11 @@ export const bench: Bench = {
     const profileTo = process.env.KEFU_BENCH_ASSIST_PROFILE;
     // Started from the driver's callback (a holder, so the check after the round sees it).
     const profile: { current: ReturnType<typeof cpuProfile> | null } = { current: null };
+    // KEFU_BENCH_ASSIST_HEAP=<prefix>: the server's allocations over the timed part of the last round each way that no
+    // young-generation collection freed (bench/lib.ts heapProfile 'promoted'), <prefix>-<mode>.heapprofile: what brings
+    // on full collections (the GC helper threads' CPU with unique texts).
+    const heapTo = process.env.KEFU_BENCH_ASSIST_HEAP;
+    const heap: { current: ReturnType<typeof heapProfile> | null } = { current: null };
     let frames = 0;
     let fromWorker = 0;
     const cached = { on: 0, unique: 0 };
@@ -214,10 +219,13 @@ export const bench: Bench = {
             counts0 = { ...svc.counts };
             names0 = threadsCpuByName();
             if (profileTo) profile.current = cpuProfile();
+            if (heapTo && r === rounds - 1) heap.current = heapProfile('promoted');
           });
           await svc.idle();
           await profile.current?.stop(`${profileTo}-${mode}.cpuprofile`);
           profile.current = null;
+          await heap.current?.stop(`${heapTo}-${mode}.heapprofile`);
+          heap.current = null;
           for (const [name, us] of threadsCpuByName()) {
             if (name === 'main' || name === 'kefu-assist') continue;
             const list = byName[mode].get(name) ?? [];

@@ -21,7 +21,7 @@ export interface Metric {
 export interface BenchResult {
   name: string;
   date: string;
-  machine: { cpus: number; node: string; db?: string };
+  machine: { cpus: number; node: string; db?: string; code?: 'build' | 'sources' };
   metrics: Metric[];
   notes?: string;
 }
@@ -62,11 +62,22 @@ export function metric(
   };
 }
 
+/**
+ * Whether the packages run from their TypeScript sources (`KEFU_BENCH_SOURCES=1`: node's `source` condition, through
+ * tsx) rather than from the build that `npm start` runs (`npm run bench` builds first). tsx compiles with esbuild's
+ * `keepNames`, which wraps every function made at run time in a `__name(fn, …)` call: closures made per message cost
+ * more than they do in the build (bench/README.md §What runs).
+ */
+export const SOURCES = process.execArgv.includes('--conditions=source');
+
+/** `execArgv` for a bench's client process: TypeScript through tsx, the packages as this process loads them. */
+export const CHILD_EXEC_ARGV: readonly string[] = [...(SOURCES ? ['--conditions=source'] : []), '--import', 'tsx'];
+
 export function result(name: string, metrics: Metric[], extra: { db?: string; notes?: string } = {}): BenchResult {
   return {
     name,
     date: new Date().toISOString(),
-    machine: { cpus: cpus().length, node: process.version, ...(extra.db ? { db: extra.db } : {}) },
+    machine: { cpus: cpus().length, node: process.version, ...(extra.db ? { db: extra.db } : {}), code: SOURCES ? 'sources' : 'build' },
     metrics,
     ...(extra.notes ? { notes: extra.notes } : {}),
   };

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { constants, type IntervalHistogram, monitorEventLoopDelay, performance, PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
 import { defaultConfig, startServer } from '@kefu/server';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { cpuProfile, heapProfile, login, metric, percentile, result, schedByThread, schedDelta, threadCpuUs, watchEventLoopGaps, type Bench, type ThreadSched } from './lib.js';
+import { CHILD_EXEC_ARGV, cpuProfile, heapProfile, login, metric, percentile, result, schedByThread, schedDelta, threadCpuUs, watchEventLoopGaps, type Bench, type ThreadSched } from './lib.js';
 import type { DriverConfig, DriverResult } from './realtime/clients.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -17,7 +17,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 /** Runs the clients in a child process; `onMark` is called (and answered) at each phase mark. */
 function drive(cfg: DriverConfig, onMark: (phase: string, clientPid: number) => void = () => {}): Promise<DriverResult> {
   return new Promise((resolve, reject) => {
-    const child = fork(join(here, 'realtime', 'clients.ts'), [], { execArgv: ['--conditions=source', '--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = fork(join(here, 'realtime', 'clients.ts'), [], { execArgv: [...CHILD_EXEC_ARGV], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     const timer = setTimeout(() => (child.kill('SIGKILL'), reject(new Error('client driver timed out'))), 600_000);
     child.on('message', (m: { phase?: string; ok?: boolean; res?: DriverResult; error?: string }) => {
       if (m.phase) {
