@@ -26,6 +26,8 @@ export function assistContract(engine: Engine, opts: { full?: boolean } = {}): v
     let owner: ApiClient;
     let agent: ApiClient;
     let outdoor: string;
+    /** The outdoor shop as the chat harness takes it (its public key, for the widget's buyers). */
+    let outdoorShop: TestShop;
     let fashion: string;
     let agentId: string;
 
@@ -36,8 +38,10 @@ export function assistContract(engine: Engine, opts: { full?: boolean } = {}): v
       await owner.login(demo.email, demo.password);
       agent = new ApiClient(server.url);
       agentId = (await agent.login('xiaomei@demo.kefu', demo.password)).agent.id;
-      const shops = await server.ctx.storage.db.selectFrom('shops').select(['id', 'name']).execute();
-      outdoor = shops.find((s) => s.name === '山野户外旗舰店')!.id;
+      const shops = await server.ctx.storage.db.selectFrom('shops').select(['id', 'name', 'public_key']).execute();
+      const o = shops.find((s) => s.name === '山野户外旗舰店')!;
+      outdoor = o.id;
+      outdoorShop = { id: o.id, publicKey: o.public_key, orgId: '' } as TestShop;
       fashion = shops.find((s) => s.name === '小雅女装')!.id;
     });
     afterAll(async () => server?.cleanup());
@@ -132,10 +136,8 @@ export function assistContract(engine: Engine, opts: { full?: boolean } = {}): v
     });
 
     it('classifies each buyer message, pushes bargaining replies on top to the agent, and learns from the pick', async () => {
-      const shop = { id: outdoor } as TestShop;
-      const pk = await server.ctx.storage.db.selectFrom('shops').select('public_key').where('id', '=', outdoor).executeTakeFirstOrThrow();
       const a = await agentSocket(server, { cookie: agent.cookie } as never);
-      const buyer = await bootstrapBuyer(server, { ...shop, publicKey: pk.public_key, orgId: '' });
+      const buyer = await bootstrapBuyer(server, outdoorShop);
       const b: WsClient = await buyerSocket(server, buyer);
       const ack = await buyerSay(b, '能便宜点吗');
       const frame = await a.next((f) => f.type === 'suggestions' && f.messageId === ack.id);
@@ -185,9 +187,8 @@ export function assistContract(engine: Engine, opts: { full?: boolean } = {}): v
     });
 
     it("fills the buyer's latest order into suggestions, and a shipped order's tracking number at once (not after the cache's time)", async () => {
-      const pk = await server.ctx.storage.db.selectFrom('shops').select('public_key').where('id', '=', outdoor).executeTakeFirstOrThrow();
       const a = await agentSocket(server, { cookie: agent.cookie } as never);
-      const buyer = await bootstrapBuyer(server, { id: outdoor, publicKey: pk.public_key, orgId: '' } as TestShop);
+      const buyer = await bootstrapBuyer(server, outdoorShop);
       const b: WsClient = await buyerSocket(server, buyer);
       const first = await buyerSay(b, '在吗');
       const conv = await server.ctx.storage.db.selectFrom('conversations').select('buyer_id').where('id', '=', first.conversationId).executeTakeFirstOrThrow();
@@ -215,8 +216,7 @@ export function assistContract(engine: Engine, opts: { full?: boolean } = {}): v
     it('stores a repeated question with its scenario as it is written; a conversation takes its latest classified message\'s', async () => {
       const svc = assistOf(server.ctx);
       const db = server.ctx.storage.db;
-      const pk = await db.selectFrom('shops').select('public_key').where('id', '=', outdoor).executeTakeFirstOrThrow();
-      const shop = { id: outdoor, publicKey: pk.public_key, orgId: '' } as TestShop;
+      const shop = outdoorShop;
       const a = await agentSocket(server, { cookie: agent.cookie } as never);
       const text = '这双鞋子包邮吗亲';
       const scenarioOf = async (id: string) => (await db.selectFrom('messages').select('scenario').where('id', '=', id).executeTakeFirstOrThrow()).scenario;
@@ -268,8 +268,7 @@ export function assistContract(engine: Engine, opts: { full?: boolean } = {}): v
     });
 
     it('names suggestion items and lists a socket already has by number when it asks for that; other sockets get them whole', async () => {
-      const pk = await server.ctx.storage.db.selectFrom('shops').select('public_key').where('id', '=', outdoor).executeTakeFirstOrThrow();
-      const shop = { id: outdoor, publicKey: pk.public_key, orgId: '' } as TestShop;
+      const shop = outdoorShop;
       const numbered = await WsClient.open(`${server.url.replace(/^http/, 'ws')}/ws/agent`, { cookie: agent.cookie });
       numbered.send({ type: 'hello', v: 1, suggestionRefs: true });
       await numbered.next((f) => f.type === 'welcome');
